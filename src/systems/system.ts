@@ -1,0 +1,85 @@
+import type { z } from "zod";
+import type { Example, Task } from "../data/types.js";
+
+/** A retrieved document that a RAG prediction rests on. */
+export interface Citation {
+  id: string;
+  score: number;
+  label?: string;
+  target?: number;
+  /** The first ~200 characters of the document's text. */
+  snippet: string;
+}
+
+/** One prediction for one example. */
+export interface Prediction {
+  id: string;
+  /** Predicted class (classification). */
+  label?: string;
+  /** Class probabilities or scores (classification, optional). */
+  scores?: Record<string, number>;
+  /** Predicted value in the target's original units (regression). */
+  value?: number;
+  /** The neighbours a RAG prediction was made from. */
+  citations?: Citation[];
+}
+
+/** Where a system reports per-epoch (or per-step) series; a subset of a tracker run. */
+export interface MetricSink {
+  log(name: string, value: number, step?: number): void;
+  logMany(values: Record<string, number>, step?: number): void;
+}
+
+/** Progress of long work, for progress bars and plain log lines. */
+export interface ProgressEvent {
+  phase: string;
+  /** 1-based current epoch and total, when training. */
+  epoch?: number;
+  epochs?: number;
+  /** Current and total steps within the phase. */
+  step?: number;
+  steps?: number;
+  loss?: number;
+  message?: string;
+}
+
+/** Everything a system needs to train on one split and predict the validation and test rows. */
+export interface SystemContext<P> {
+  task: Task;
+  /** Sorted class names (classification). */
+  labels: string[];
+  positiveLabel?: string;
+  featureNames?: string[];
+  train: Example[];
+  val: Example[];
+  test: Example[];
+  /** Newer documents a knowledge base may add without retraining (freshness studies). */
+  update: Example[];
+  params: P;
+  seed: number;
+  metrics: MetricSink;
+  /** A directory the system may write artifacts to (the run's artifact folder). */
+  artifactDir: string;
+  progress: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** What a system returns: predictions for every validation and test row, and facts to record. */
+export interface SystemOutput {
+  valPredictions: Prediction[];
+  testPredictions: Prediction[];
+  /** Summary values to record on the run besides the scored metrics (e.g. backend, epochs_run). */
+  summary?: Record<string, number | string | boolean>;
+  /** Tags to set on the run (e.g. { overfit: true }). */
+  tags?: Record<string, string | boolean>;
+}
+
+/** A kind of system (finetune, rag, majority, fewshot, tfidf-logreg) the study runner can fit. */
+export interface SystemDefinition<S extends z.ZodType = z.ZodType> {
+  kind: string;
+  /** One line for `expbook fit --help` and reports. */
+  description: string;
+  /** Validates and fills defaults for this system's params; unknown keys are rejected. */
+  params: S;
+  run(context: SystemContext<z.output<S>>): Promise<SystemOutput>;
+}
