@@ -6,7 +6,9 @@ import { reportError } from "./output.js";
 const program = new Command();
 program
   .name("expbook")
-  .description("Does fine-tuning beat retrieval (RAG) on your task? Measure it: seeded splits, tracked runs, CIs.")
+  .description(
+    "Does fine-tuning beat retrieval (RAG) on your task? Measure it: seeded splits, tracked runs, CIs.",
+  )
   .version(expbookVersion())
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();

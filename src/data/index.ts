@@ -1,0 +1,18 @@
+// Public API of src/data: datasets, loaders, splits, fingerprints.
+export { builtinDatasets, type BuiltinDataset } from "./builtin/registry.js";
+export { messageBody } from "./builtin/spam-assassin.js";
+export { loadFileRows, type FileColumns } from "./file-dataset.js";
+export { fingerprintIds, fingerprintRows } from "./fingerprint.js";
+export { exampleRecords, toDataFrame } from "./frame.js";
+export { type Fold, kFold, type KFoldOptions } from "./k-fold.js";
+export {
+  type DatasetSummary,
+  listDatasets,
+  loadDataset,
+  type LoadDatasetOptions,
+  summarizeDataset,
+} from "./load-dataset.js";
+export { defaultFractions, makeSplit, type SplitFractions, type SplitOptions } from "./split.js";
+export { tokenize } from "./tokenize.js";
+export type { Dataset, Example, MetaValue, Split, SplitInfo, SplitStrategy, Task } from "./types.js";
+export { exportRow, writeSplit } from "./write-split.js";

@@ -1,0 +1,2 @@
+// Public API of src/tracker (re-exported by src/index.ts).
+export {};
