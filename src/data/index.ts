@@ -13,6 +13,7 @@ export {
   summarizeDataset,
 } from "./load-dataset.js";
 export { defaultFractions, makeSplit, type SplitFractions, type SplitOptions } from "./split.js";
+export { subsampleRows } from "./subsample.js";
 export { tokenize } from "./tokenize.js";
 export type { Dataset, Example, MetaValue, Split, SplitInfo, SplitStrategy, Task } from "./types.js";
 export { exportRow, writeSplit } from "./write-split.js";

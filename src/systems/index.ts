@@ -1,2 +1,12 @@
-// Public API of src/systems (re-exported by src/index.ts).
-export {};
+// Public API of src/systems: the contract every system kind implements, and the registry of kinds.
+export { isSystemKind, loadSystem, systemKinds } from "./registry.js";
+export type {
+  Citation,
+  MetricSink,
+  Prediction,
+  ProgressEvent,
+  SystemContext,
+  SystemDefinition,
+  SystemOutput,
+} from "./system.js";
+export { describeIssue, issuePath, validateSystemParams } from "./validate-params.js";

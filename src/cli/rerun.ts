@@ -1,0 +1,51 @@
+import type { Command } from "commander";
+import { rerunRun } from "../study/rerun.js";
+import { openTracker } from "../tracker/tracker.js";
+import { action, printJson, printLine } from "./output.js";
+
+/** `expbook rerun RUN`: re-executes a run and reports whether its metrics match exactly. */
+export function register(program: Command): void {
+  program
+    .command("rerun")
+    .description(
+      "re-execute a run from its recorded config, data and seed; report whether the metrics match exactly",
+    )
+    .argument("<run>", "run id (or a unique prefix)")
+    .option("--store <dir>", "run store (default: $EXPBOOK_STORE or .expbook/)")
+    .option("--json", "machine-readable output")
+    .action(
+      action(async (id: string, flags: { store?: string; json?: boolean }) => {
+        const tracker = await openTracker(flags.store ? { dir: flags.store } : {});
+        try {
+          const report = await rerunRun(tracker, id);
+          if (flags.json) printJson(report);
+          else {
+            printLine(
+              `rerun of ${report.runId} → ${report.rerunId}: ${report.identical ? "identical metrics" : "METRICS DIFFER"}`,
+            );
+            for (const metric of report.metrics) {
+              printLine(
+                `  ${metric.equal ? "=" : "≠"} ${metric.name} ${String(metric.original)}${metric.equal ? "" : ` → ${String(metric.rerun)}`}`,
+              );
+            }
+            if (report.changed.length > 0) {
+              printLine(
+                report.identical
+                  ? "changed since the original run (without affecting the metrics):"
+                  : "what changed since the original run:",
+              );
+              for (const fact of report.changed)
+                printLine(`  ${fact.what}: ${fact.original} → ${fact.rerun}`);
+            } else if (!report.identical) {
+              printLine(
+                "  no recorded fact changed (commit, data, backend, versions): the difference is non-determinism; please report it",
+              );
+            }
+          }
+          if (!report.identical) process.exitCode = 1;
+        } finally {
+          await tracker.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,119 @@
+import type { Command } from "commander";
+import { writeReport } from "../report/write-report.js";
+import { loadStudy } from "../study/load-study.js";
+import { runStudy } from "../study/run-study.js";
+import { resolveStoreDir } from "../tracker/store-layout.js";
+import { integerFlag } from "./dataset-flags.js";
+import { action, printJson, printLine, printStatus } from "./output.js";
+import { createProgressReporter } from "./progress.js";
+import { summaryTable } from "./summary-table.js";
+
+interface RunFlags {
+  seeds?: string;
+  only?: string;
+  workers?: string;
+  quick?: boolean;
+  store?: string;
+  out?: string;
+  md?: string;
+  report?: boolean;
+  json?: boolean;
+}
+
+/** `expbook run STUDY`: runs a study, prints its summary table and writes its report. */
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("run a study: every system × seed (× sweep trial), selected on validation, scored on test")
+    .argument("<study>", "study file, e.g. experiments/spam-ft-vs-rag.json")
+    .option("--seeds <n>", "number of seeds (default: the study's)")
+    .option("--only <systems>", "comma-separated system names to run")
+    .option("--workers <n>", "parallel worker processes (default: CPU cores)")
+    .option("--quick", "smoke test: the study's quick settings (fewer seeds, epochs, trials)")
+    .option("--store <dir>", "run store (default: $EXPBOOK_STORE or .expbook/)")
+    .option("--out <file>", "report HTML path (default: reports/<study>.html)")
+    .option("--md <file>", "also write the report as Markdown")
+    .option("--no-report", "do not write the report")
+    .option("--json", "print the outcome as JSON")
+    .action(
+      action(async (path: string, flags: RunFlags) => {
+        const loaded = await loadStudy(path);
+        const storeDir = resolveStoreDir(flags.store);
+        const progress = createProgressReporter({ quiet: flags.json === true && !process.stderr.isTTY });
+        let settled = 0;
+        let total = 0;
+        const outcome = await runStudy(loaded, {
+          storeDir,
+          ...(flags.quick ? { quick: true } : {}),
+          ...(flags.seeds ? { seeds: integerFlag("seeds", flags.seeds) } : {}),
+          ...(flags.only ? { only: flags.only.split(",").map((name) => name.trim()) } : {}),
+          ...(flags.workers ? { workers: integerFlag("workers", flags.workers) } : {}),
+          progress: {
+            onPhase: (phase, count, reused) => {
+              total += count - reused;
+              progress.log(
+                `${loaded.study.name}: ${phase}: ${count} run(s)${reused ? `, ${reused} already done (reused)` : ""}`,
+              );
+              progress.overall(settled, total);
+            },
+            onJobProgress: (job, event) => progress.update(job.key.slice(0, 6) + " " + job.system, event),
+            onJobSettled: (job, outcome) => {
+              settled++;
+              progress.finish(job.key.slice(0, 6) + " " + job.system);
+              progress.overall(
+                settled,
+                total,
+                outcome.ok ? `done ${job.system} seed ${job.seed}` : `FAILED ${job.system} seed ${job.seed}`,
+              );
+              if (!outcome.ok)
+                progress.log(`${job.system} seed ${job.seed} failed: ${outcome.message.split("\n")[0]}`);
+            },
+          },
+        });
+        progress.stop();
+        const report =
+          flags.report === false
+            ? null
+            : await writeReport({
+                storeDir,
+                experiment: outcome.experiment,
+                ...(flags.out ? { out: flags.out } : {}),
+                ...(flags.md ? { md: flags.md } : {}),
+              });
+        if (flags.json) {
+          printJson({
+            ...outcome,
+            failed: outcome.failed.map((f) => ({
+              system: f.job.system,
+              seed: f.job.seed,
+              message: f.message,
+            })),
+            report: report ? { html: report.html, md: report.md, plots: report.plots } : null,
+            results: report?.model.results ?? null,
+            tests: report?.model.tests ?? null,
+          });
+        } else {
+          printLine(
+            `study ${outcome.experiment}: ${outcome.ran} run(s) ran, ${outcome.reused} reused, ${outcome.failed.length} failed; seeds ${outcome.seeds.join(", ")}`,
+          );
+          for (const selection of outcome.selections) {
+            printLine(
+              `selected on validation for ${selection.system}${selection.labelled ? ` (n=${selection.labelled})` : ""}: trial ${selection.trial + 1} ${JSON.stringify(selection.trialParams)}`,
+            );
+          }
+          if (report) {
+            printLine("");
+            printLine(summaryTable(report.model));
+            printLine("");
+            printLine(`report: ${report.html}${report.md ? ` and ${report.md}` : ""}`);
+          }
+        }
+        if (outcome.failed.length > 0) {
+          printStatus(
+            `expbook: ${outcome.failed.length} run(s) failed; fix the cause and run the same command again to finish the study (finished runs are reused)`,
+          );
+          process.exitCode = 1;
+        }
+      }),
+    );
+}

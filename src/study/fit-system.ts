@@ -1,0 +1,156 @@
+import type { LoadDatasetOptions } from "../data/load-dataset.js";
+import type { SplitOptions } from "../data/split.js";
+import { subsampleRows } from "../data/subsample.js";
+import type { Dataset, Split } from "../data/types.js";
+import { loadSystem } from "../systems/registry.js";
+import type { Prediction, ProgressEvent } from "../systems/system.js";
+import { validateSystemParams } from "../systems/validate-params.js";
+import { isUserError } from "../util/errors.js";
+import type { Tracker } from "../tracker/tracker.js";
+import type { JsonValue } from "../tracker/types.js";
+import { predictionRows, predictionsArtifact } from "./prediction-rows.js";
+import { scorePredictionRows } from "./score-predictions.js";
+
+/** Everything one run of one system needs. */
+export interface FitRequest {
+  kind: string;
+  /** The system's name in a study (defaults to the kind). */
+  system?: string;
+  /** Raw params; validated against the system's schema (defaults filled, unknown keys rejected). */
+  params?: Record<string, unknown>;
+  dataset: Dataset;
+  datasetOptions?: LoadDatasetOptions;
+  split: Split;
+  splitOptions: SplitOptions;
+  /** Model seed (initialisation, shuffling, sampling). */
+  seed: number;
+  /** Learning curves: train on a seeded, stratified subsample of this many labelled rows. */
+  labelled?: number;
+  /** Score the test set (false for sweep trials, which are selected on validation only). */
+  scoreTest?: boolean;
+  tracker: Tracker;
+  experiment: string;
+  name?: string;
+  tags?: Record<string, string | boolean>;
+  note?: string;
+  progress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** What one run produced. */
+export interface FitResult {
+  runId: string;
+  status: "finished";
+  backend?: string;
+  summary: Record<string, number | string | boolean>;
+}
+
+function toJson(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}
+
+/** The params a run records: enough to rerun it exactly (`expbook rerun`). */
+export function recordedParams(
+  request: FitRequest,
+  systemParams: Record<string, unknown>,
+): Record<string, JsonValue> {
+  return {
+    ...(toJson(systemParams) as Record<string, JsonValue>),
+    kind: request.kind,
+    system: request.system ?? request.kind,
+    dataset: toJson({ name: request.dataset.name, ...(request.datasetOptions ?? {}) }),
+    split: toJson(request.splitOptions),
+    ...(request.labelled !== undefined ? { labelled: request.labelled } : {}),
+    score_test: request.scoreTest ?? true,
+  };
+}
+
+async function backendFacts(
+  kind: string,
+  params: Record<string, unknown>,
+): Promise<{ backend?: string; tfjsVersion?: string }> {
+  if (kind !== "finetune") return {};
+  const { selectBackend } = await import("../finetune/backend.js");
+  const info = await selectBackend(typeof params.backend === "string" ? params.backend : undefined);
+  return { backend: info.backend, tfjsVersion: info.tfjsVersion };
+}
+
+/**
+ * Trains (or indexes) one system on a split, predicts validation and test rows, scores them, and
+ * records it all as one tracker run: params, seed, data and split fingerprints, series, summary
+ * metrics (`val_*`, `test_*`) and per-example predictions with citations. A failure marks the run
+ * failed (keeping the series logged so far) and is rethrown.
+ */
+export async function fitSystem(request: FitRequest): Promise<FitResult> {
+  const system = await loadSystem(request.kind);
+  const params = validateSystemParams(system, request.params ?? {});
+  const env = await backendFacts(request.kind, params);
+  const train =
+    request.labelled === undefined
+      ? request.split.train
+      : subsampleRows(request.split.train, request.labelled, request.seed);
+  const scoreTest = request.scoreTest ?? true;
+  const run = await request.tracker.startRun({
+    experiment: request.experiment,
+    name: request.name ?? `${request.system ?? request.kind}/seed=${request.seed}`,
+    params: recordedParams(request, params),
+    tags: { system: request.system ?? request.kind, kind: request.kind, ...(request.tags ?? {}) },
+    ...(request.note ? { note: request.note } : {}),
+    seed: request.seed,
+    datasetFingerprint: request.dataset.fingerprint,
+    splitFingerprint: request.split.info.fingerprints.split,
+    env,
+  });
+  try {
+    const { dataset } = request;
+    const output = await system.run({
+      task: dataset.task,
+      labels: dataset.labels,
+      ...(dataset.positiveLabel ? { positiveLabel: dataset.positiveLabel } : {}),
+      ...(dataset.featureNames ? { featureNames: dataset.featureNames } : {}),
+      train,
+      val: request.split.val,
+      test: scoreTest ? request.split.test : [],
+      update: request.split.update,
+      params,
+      seed: request.seed,
+      metrics: run,
+      artifactDir: run.artifactDir,
+      progress: request.progress ?? (() => {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    const rows = [
+      ...predictionRows("val", request.split.val, output.valPredictions, dataset.task),
+      ...(scoreTest ? predictionRows("test", request.split.test, output.testPredictions, dataset.task) : []),
+    ];
+    const scored = (prefix: "val" | "test", predictions: Prediction[]) =>
+      scorePredictionRows(
+        prefix,
+        rows.filter((row) => row.split === prefix && predictions.length > 0),
+        dataset.task,
+        dataset.labels,
+        dataset.positiveLabel,
+      );
+    const summary: Record<string, number | string | boolean> = {
+      ...scored("val", output.valPredictions),
+      ...(scoreTest ? scored("test", output.testPredictions) : {}),
+      n_train: train.length,
+      n_val: request.split.val.length,
+      n_test: scoreTest ? request.split.test.length : 0,
+      ...(request.labelled !== undefined ? { n_labelled: train.length } : {}),
+      ...(env.backend ? { backend: env.backend } : {}),
+      ...(output.summary ?? {}),
+    };
+    run.summary(summary);
+    if (output.tags) run.tag(output.tags);
+    await run.artifact(predictionsArtifact, rows.map((row) => JSON.stringify(row)).join("\n") + "\n");
+    await run.finish();
+    return { runId: run.id, status: "finished", ...(env.backend ? { backend: env.backend } : {}), summary };
+  } catch (error) {
+    await run.fail(error);
+    if (isUserError(error)) {
+      error.message = `run ${run.id} (${request.system ?? request.kind}, seed ${request.seed}) failed: ${error.message}`;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from "node:fs";
+import { findBuiltin } from "../data/builtin/registry.js";
+import { loadDataset } from "../data/load-dataset.js";
+import type { Dataset } from "../data/types.js";
+import { isSystemKind, loadSystem, systemKinds } from "../systems/registry.js";
+import { describeIssue } from "../systems/validate-params.js";
+import { StudyError } from "../util/errors.js";
+import { type Study, studySchema } from "./schema.js";
+import { sweepTrials } from "./sweep.js";
+
+/** A study file read, validated, and checked against the data and the system kinds. */
+export interface LoadedStudy {
+  study: Study;
+  path: string;
+  dataset: Dataset;
+}
+
+function parseJson(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    if (position) {
+      const offset = Number(position[1]);
+      const line = text.slice(0, offset).split("\n").length;
+      throw new StudyError(`study file ${path} is not valid JSON at line ${line}: ${message}`);
+    }
+    throw new StudyError(`study file ${path} is not valid JSON: ${message}`);
+  }
+}
+
+function fail(path: string, where: string, message: string): never {
+  throw new StudyError(`study file ${path}: ${where}: ${message}`);
+}
+
+/**
+ * Validates a study object: the schema (JSON path of the first problem), the dataset, the split
+ * columns, every system kind, every param and every sweep value against the system's own schema.
+ * Nothing runs before a study passes.
+ */
+export async function validateStudy(raw: unknown, path = "(study)"): Promise<LoadedStudy> {
+  const parsed = studySchema.safeParse(raw);
+  if (!parsed.success) throw new StudyError(`study file ${path}: ${describeIssue(parsed.error, "")}`);
+  const study = parsed.data;
+  const datasetName = study.dataset.name;
+  if (!findBuiltin(datasetName) && !existsSync(datasetName)) {
+    fail(
+      path,
+      "dataset.name",
+      `unknown dataset "${datasetName}"; use a built-in (see \`expbook datasets\`) or an existing file path`,
+    );
+  }
+  const { name: _name, ...datasetOptions } = study.dataset;
+  const dataset = await loadDataset(datasetName, datasetOptions);
+  const columns = new Set(dataset.metaColumns);
+  if (study.split.by !== undefined && !columns.has(study.split.by)) {
+    fail(
+      path,
+      "split.by",
+      `dataset ${datasetName} has no column "${study.split.by}"; columns: ${[...columns].join(", ")}`,
+    );
+  }
+  study.slices.forEach((slice, index) => {
+    if (!columns.has(slice))
+      fail(path, `slices[${index}]`, `dataset ${datasetName} has no column "${slice}"`);
+  });
+  const names = new Set<string>();
+  for (const [index, system] of study.systems.entries()) {
+    const where = `systems[${index}]`;
+    if (names.has(system.name)) fail(path, `${where}.name`, `system name "${system.name}" is used twice`);
+    names.add(system.name);
+    if (!isSystemKind(system.kind))
+      fail(
+        path,
+        `${where}.kind`,
+        `unknown system kind "${system.kind}"; use one of ${systemKinds.join(", ")}`,
+      );
+    const definition = await loadSystem(system.kind);
+    const quick = study.quick?.params[system.kind] ?? {};
+    for (const [trialIndex, trial] of sweepTrials(study.name, system).entries()) {
+      for (const overrides of [{}, quick]) {
+        const result = definition.params.safeParse({ ...system.params, ...overrides, ...trial });
+        if (!result.success) {
+          const sweepKey = String(result.error.issues[0]?.path[0] ?? "");
+          const prefix =
+            sweepKey in trial
+              ? `${where}.sweep (trial ${trialIndex + 1})`
+              : Object.keys(overrides).length > 0 && sweepKey in overrides
+                ? `quick.params.${system.kind}`
+                : `${where}.params`;
+          throw new StudyError(`study file ${path}: ${describeIssue(result.error, prefix)}`);
+        }
+      }
+    }
+  }
+  return { study, path, dataset };
+}
+
+/** Reads and validates a study file; see `validateStudy`. */
+export async function loadStudy(path: string): Promise<LoadedStudy> {
+  if (!existsSync(path))
+    throw new StudyError(`study file ${path} not found; the shipped studies are in experiments/`);
+  return validateStudy(parseJson(path, readFileSync(path, "utf8")), path);
+}

@@ -1,0 +1,73 @@
+import { type LoadDatasetOptions, loadDataset } from "../data/load-dataset.js";
+import { makeSplit, type SplitOptions } from "../data/split.js";
+import type { Split } from "../data/types.js";
+import type { ProgressEvent } from "../systems/system.js";
+import { openTracker, type Tracker } from "../tracker/tracker.js";
+import { canonicalJson } from "../util/hash.js";
+import { type FitResult, fitSystem } from "./fit-system.js";
+import type { StudyJob } from "./plan.js";
+
+/** What every job of one study shares. */
+export interface StudyContext {
+  study: string;
+  experiment: string;
+  storeDir: string;
+  dataset: { name: string } & LoadDatasetOptions;
+  /** Split options without the seed (each job has its own split seed). */
+  split: Omit<SplitOptions, "seed">;
+}
+
+/** The run name of a job: system, then trial, size and seed. */
+export function jobRunName(job: StudyJob): string {
+  const parts = [job.system];
+  if (job.trial !== undefined) parts.push(`trial=${job.trial + 1}`);
+  if (job.labelled !== undefined) parts.push(`n=${job.labelled}`);
+  parts.push(`seed=${job.seed}`);
+  return parts.join("/");
+}
+
+const splitCache = new Map<string, Split>();
+let trackerCache: { dir: string; tracker: Tracker } | undefined;
+
+/** Runs one study job in this process: loads the data and split (cached), fits, logs the run. */
+export async function runStudyJob(
+  context: StudyContext,
+  job: StudyJob,
+  progress: (event: ProgressEvent) => void,
+): Promise<FitResult> {
+  const { name, ...datasetOptions } = context.dataset;
+  const dataset = await loadDataset(name, datasetOptions);
+  const splitOptions: SplitOptions = { ...context.split, seed: job.splitSeed };
+  const splitKey = canonicalJson([name, datasetOptions, splitOptions]);
+  let split = splitCache.get(splitKey);
+  if (!split) {
+    split = makeSplit(dataset, splitOptions);
+    splitCache.set(splitKey, split);
+  }
+  if (trackerCache?.dir !== context.storeDir)
+    trackerCache = { dir: context.storeDir, tracker: await openTracker({ dir: context.storeDir }) };
+  return fitSystem({
+    kind: job.kind,
+    system: job.system,
+    params: job.params,
+    dataset,
+    datasetOptions,
+    split,
+    splitOptions,
+    seed: job.seed,
+    ...(job.labelled !== undefined ? { labelled: job.labelled } : {}),
+    scoreTest: job.scoreTest,
+    tracker: trackerCache.tracker,
+    experiment: context.experiment,
+    name: jobRunName(job),
+    tags: {
+      study: context.study,
+      stage: job.stage,
+      job: job.key,
+      ...(job.trial !== undefined ? { trial: String(job.trial + 1) } : {}),
+      ...(job.family ? { family: job.family } : {}),
+      ...(job.kbState ? { kb_state: job.kbState } : {}),
+    },
+    progress,
+  });
+}

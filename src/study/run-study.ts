@@ -1,0 +1,216 @@
+import { cpus } from "node:os";
+import { relative } from "node:path";
+import { makeSplit } from "../data/split.js";
+import type { ProgressEvent } from "../systems/system.js";
+import { openTracker } from "../tracker/tracker.js";
+import type { JsonValue, RunRecord } from "../tracker/types.js";
+import type { LoadedStudy } from "./load-study.js";
+import {
+  makeJob,
+  type PlanOptions,
+  planFirstPhase,
+  type StudyJob,
+  studySeeds,
+  studySystems,
+  splitSeedFor,
+} from "./plan.js";
+import type { StudyContext } from "./run-job.js";
+import { selectTrials, type TrialSelection } from "./select-trials.js";
+import { type JobOutcome, runJobsInWorkers } from "./worker-pool.js";
+
+/** Artifact of the study-stage run: the definition, the data and splits, and the commands to rerun. */
+export const studyArtifact = "study.json";
+
+/** Hooks for progress bars and log lines. */
+export interface StudyProgress {
+  onJobStart?: (job: StudyJob) => void;
+  onJobProgress?: (job: StudyJob, event: ProgressEvent) => void;
+  onJobSettled?: (job: StudyJob, outcome: JobOutcome) => void;
+  onPhase?: (phase: string, total: number, reused: number) => void;
+}
+
+/** How to run a study. */
+export interface RunStudyOptions extends PlanOptions {
+  storeDir: string;
+  /** Worker processes (default: the number of CPU cores). */
+  workers?: number;
+  progress?: StudyProgress;
+  /** The command line to record for rerunning the study. */
+  command?: string;
+}
+
+/** What a study run did. */
+export interface StudyOutcome {
+  experiment: string;
+  studyRunId: string;
+  seeds: number[];
+  planned: number;
+  reused: number;
+  ran: number;
+  failed: Array<{ job: StudyJob; message: string; userError: boolean }>;
+  selections: TrialSelection[];
+}
+
+function selectMetric(loaded: LoadedStudy): string {
+  return loaded.study.select ?? (loaded.dataset.task === "regression" ? "val_mae" : "val_f1");
+}
+
+function studyContext(loaded: LoadedStudy, storeDir: string): StudyContext {
+  const { study } = loaded;
+  return {
+    study: study.name,
+    experiment: study.name,
+    storeDir,
+    dataset: study.dataset,
+    split: {
+      strategy: study.split.strategy,
+      ...(study.split.by ? { by: study.split.by } : {}),
+      ...(study.split.fractions ? { fractions: study.split.fractions } : {}),
+      ...(study.split.update !== undefined ? { update: study.split.update } : {}),
+    },
+  };
+}
+
+function finishedJobRuns(runs: readonly RunRecord[]): Map<string, RunRecord> {
+  const byJob = new Map<string, RunRecord>();
+  for (const run of runs) {
+    const key = run.tags.job;
+    if (run.status === "finished" && typeof key === "string") byJob.set(key, run);
+  }
+  return byJob;
+}
+
+/**
+ * Runs a study: every system × seed (× sweep trial × labelled size) in worker processes, selects each
+ * swept system's configuration on validation data only, then evaluates the selected configuration on
+ * the test set. Every run is logged under the study's experiment. Work already finished in the store
+ * (same job key) is reused, so an interrupted study resumes where it stopped.
+ */
+export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): Promise<StudyOutcome> {
+  const { study, dataset } = loaded;
+  const context = studyContext(loaded, options.storeDir);
+  const tracker = await openTracker({ dir: options.storeDir });
+  const done = finishedJobRuns(await tracker.runs({ experiment: study.name }));
+  const seeds = studySeeds(study, options);
+  const studyRun = await tracker.startRun({
+    experiment: study.name,
+    name: "study",
+    params: { quick: options.quick ?? false, seeds, only: options.only ?? [], workers: options.workers ?? 0 },
+    tags: { stage: "study", study: study.name },
+    datasetFingerprint: dataset.fingerprint,
+  });
+  const splitSeeds = [...new Set(seeds.map((seed) => splitSeedFor(study, seed)))];
+  const splits = splitSeeds.map((seed) => ({
+    seed,
+    info: makeSplit(dataset, { ...context.split, seed }).info,
+  }));
+  const flags = [
+    options.quick ? "--quick" : "",
+    options.seeds !== undefined ? `--seeds ${options.seeds}` : "",
+    options.only?.length ? `--only ${options.only.join(",")}` : "",
+  ].filter(Boolean);
+  const studyPath = relative(process.cwd(), loaded.path) || loaded.path;
+  await studyRun.artifact(studyArtifact, {
+    study: study as unknown as JsonValue,
+    dataset: {
+      name: dataset.name,
+      task: dataset.task,
+      rows: dataset.rows.length,
+      labels: dataset.labels,
+      fingerprint: dataset.fingerprint,
+      source: dataset.source,
+    },
+    splits: splits as unknown as JsonValue,
+    commands: [
+      options.command ?? ["npx expbook run", studyPath, ...flags].join(" "),
+      `npx expbook report ${studyPath}`,
+    ],
+  });
+  const workers = options.workers ?? cpus().length;
+  const outcome: StudyOutcome = {
+    experiment: study.name,
+    studyRunId: studyRun.id,
+    seeds,
+    planned: 0,
+    reused: 0,
+    ran: 0,
+    failed: [],
+    selections: [],
+  };
+  const summaries = new Map<string, Record<string, number | string | boolean>>();
+
+  const runPhase = async (phase: string, jobs: StudyJob[]) => {
+    outcome.planned += jobs.length;
+    const todo = jobs.filter((job) => {
+      const previous = done.get(job.key);
+      if (previous) summaries.set(job.key, previous.summary);
+      return !previous;
+    });
+    outcome.reused += jobs.length - todo.length;
+    options.progress?.onPhase?.(phase, jobs.length, jobs.length - todo.length);
+    const results = await runJobsInWorkers(todo, {
+      context,
+      workers,
+      ...(options.progress?.onJobStart ? { onStart: options.progress.onJobStart } : {}),
+      ...(options.progress?.onJobProgress ? { onProgress: options.progress.onJobProgress } : {}),
+      ...(options.progress?.onJobSettled ? { onSettled: options.progress.onJobSettled } : {}),
+    });
+    for (const job of todo) {
+      const result = results.get(job.key);
+      if (result?.ok) {
+        outcome.ran++;
+        summaries.set(job.key, result.result.summary);
+      } else {
+        outcome.failed.push({
+          job,
+          message: result?.message ?? "not run",
+          userError: result?.userError ?? true,
+        });
+      }
+    }
+  };
+
+  try {
+    const first = planFirstPhase(study, options);
+    await runPhase("runs", first);
+    const metric = selectMetric(loaded);
+    const valueOf = (job: StudyJob) => {
+      const value = summaries.get(job.key)?.[metric];
+      return typeof value === "number" ? value : undefined;
+    };
+    outcome.selections = selectTrials(
+      first.filter((job) => job.stage === "trial"),
+      valueOf,
+      metric,
+    );
+    const finals = outcome.selections.flatMap((selection) => {
+      const system = studySystems(study, options).find((candidate) => candidate.name === selection.system);
+      if (!system) return [];
+      return seeds.map((seed) =>
+        makeJob(study, system, options, {
+          seed,
+          ...(selection.labelled !== undefined ? { labelled: selection.labelled } : {}),
+          trial: selection.trial,
+          trialParams: selection.trialParams,
+          stage: "final",
+        }),
+      );
+    });
+    await runPhase("selected configurations on test", finals);
+    studyRun.summary({
+      planned: outcome.planned,
+      reused: outcome.reused,
+      ran: outcome.ran,
+      failed: outcome.failed.length,
+    });
+    await studyRun.artifact("selections.json", outcome.selections as unknown as JsonValue);
+    if (outcome.failed.length > 0) await studyRun.fail(new Error(`${outcome.failed.length} run(s) failed`));
+    else await studyRun.finish();
+    return outcome;
+  } catch (error) {
+    await studyRun.fail(error);
+    throw error;
+  } finally {
+    await tracker.close();
+  }
+}

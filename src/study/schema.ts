@@ -1,0 +1,118 @@
+import { z } from "zod";
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "use letters, digits, '-', '_' and '.' (no spaces or slashes)");
+const scalar = z.union([z.number(), z.string(), z.boolean()]);
+
+const gridSweep = z
+  .object({
+    grid: z.record(z.string(), z.array(scalar).min(1, "a sweep needs at least one value")),
+  })
+  .strict();
+
+const range = z
+  .object({
+    min: z.number(),
+    max: z.number(),
+    log: z.boolean().default(false),
+    integer: z.boolean().default(false),
+  })
+  .strict()
+  .refine((r) => r.max >= r.min, "max must be at least min")
+  .refine((r) => !r.log || r.min > 0, "a log range needs min > 0");
+
+const randomSweep = z
+  .object({
+    random: z.record(
+      z.string(),
+      z.union([z.array(scalar).min(1, "a sweep needs at least one value"), range]),
+    ),
+    budget: z.number().int().min(1, "budget must be at least 1 trial"),
+  })
+  .strict();
+
+/** One system of a study: a kind, its params, and optionally a sweep over some of them. */
+export const studySystemSchema = z
+  .object({
+    name,
+    kind: z.string(),
+    description: z.string().optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+    sweep: z.union([gridSweep, randomSweep]).optional(),
+    /** Groups variants of one system in figures (e.g. RAG before and after a knowledge-base update). */
+    family: z.string().optional(),
+    /** Freshness studies: the knowledge-base state this variant represents. */
+    kbState: z.enum(["before", "after"]).optional(),
+  })
+  .strict();
+
+const fractions = z
+  .object({ train: z.number().min(0).max(1), val: z.number().min(0).max(1), test: z.number().min(0).max(1) })
+  .strict()
+  .refine((f) => Math.abs(f.train + f.val + f.test - 1) <= 1e-6, "fractions must sum to 1");
+
+/** A study file (`experiments/*.json`): the question, the data, the systems, and how to compare them. */
+export const studySchema = z
+  .object({
+    $schema: z.string().optional(),
+    name,
+    question: z.string().min(1, "say what the study asks"),
+    description: z.string().optional(),
+    dataset: z
+      .object({
+        name: z.string().min(1),
+        task: z.enum(["classification", "regression"]).optional(),
+        keepHeaders: z.boolean().optional(),
+        text: z.string().optional(),
+        label: z.string().optional(),
+        target: z.string().optional(),
+        features: z.array(z.string()).optional(),
+      })
+      .strict(),
+    split: z
+      .object({
+        strategy: z.enum(["random", "stratified", "temporal", "group"]),
+        by: z.string().optional(),
+        fractions: fractions.optional(),
+        update: z.number().min(0).lt(1).optional(),
+        /** "per-seed": each seed gets its own split (default); a number: one split for every seed. */
+        seed: z.union([z.literal("per-seed"), z.number().int()]).default("per-seed"),
+      })
+      .strict(),
+    seeds: z.array(z.number().int()).min(1, "list at least one seed"),
+    /** Validation metric hyperparameters are selected on (default val_f1 or val_mae). */
+    select: z
+      .string()
+      .regex(/^val_[a-z0-9_]+$/, "select on a validation metric (val_...)")
+      .optional(),
+    /** Test metric the summary reports (default test_f1 or test_mae). */
+    metric: z
+      .string()
+      .regex(/^test_[a-z0-9_]+$/, "report a test metric (test_...)")
+      .optional(),
+    systems: z.array(studySystemSchema).min(1, "list at least one system"),
+    learningCurve: z
+      .object({
+        sizes: z.array(z.union([z.number().int().min(1), z.literal("all")])).min(1, "list at least one size"),
+      })
+      .strict()
+      .optional(),
+    slices: z.array(z.string()).default([]),
+    /** What `--quick` changes: fewer seeds, smaller params per kind, fewer trials and sizes. */
+    quick: z
+      .object({
+        seeds: z.number().int().min(1).default(1),
+        params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+        maxTrials: z.number().int().min(1).optional(),
+        sizes: z.array(z.union([z.number().int().min(1), z.literal("all")])).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A validated study (defaults filled). */
+export type Study = z.output<typeof studySchema>;
+/** One validated system entry of a study. */
+export type StudySystem = z.output<typeof studySystemSchema>;

@@ -1,0 +1,31 @@
+// A study worker process: runs the jobs its parent sends, one at a time, and reports back over IPC.
+// When the parent goes away (killed, Ctrl-C) the worker stops too, so its run is marked killed.
+import { isUserError } from "../util/errors.js";
+import { runStudyJob } from "./run-job.js";
+import type { JobMessage, WorkerMessage } from "./worker-protocol.js";
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+process.on("disconnect", () => {
+  process.kill(process.pid, "SIGTERM");
+});
+
+process.on("message", (message: JobMessage) => {
+  if (message.type !== "job") return;
+  const { job, context } = message;
+  runStudyJob(context, job, (event) => send({ type: "progress", key: job.key, event }))
+    .then((result) => send({ type: "done", key: job.key, result }))
+    .catch((error: unknown) => {
+      const userError = isUserError(error);
+      const text = userError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+      send({ type: "failed", key: job.key, message: text, userError });
+    });
+});
+
+send({ type: "ready" });
