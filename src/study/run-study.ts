@@ -174,13 +174,13 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
     const first = planFirstPhase(study, options);
     await runPhase("runs", first);
     const metric = selectMetric(loaded);
-    const valueOf = (job: StudyJob) => {
+    const metricOfJob = (job: StudyJob) => {
       const value = summaries.get(job.key)?.[metric];
       return typeof value === "number" ? value : undefined;
     };
     outcome.selections = selectTrials(
       first.filter((job) => job.stage === "trial"),
-      valueOf,
+      metricOfJob,
       metric,
     );
     const finals = outcome.selections.flatMap((selection) => {

@@ -24,7 +24,7 @@ export interface TrialSelection {
  */
 export function selectTrials(
   trialJobs: readonly StudyJob[],
-  valueOf: (job: StudyJob) => number | undefined,
+  metricOfJob: (job: StudyJob) => number | undefined,
   metric: string,
 ): TrialSelection[] {
   const groups = new Map<string, StudyJob[]>();
@@ -40,7 +40,7 @@ export function selectTrials(
     const trialValues = Array.from({ length: trialCount }, (_, trial) => {
       const values = jobs
         .filter((job) => job.trial === trial)
-        .map(valueOf)
+        .map(metricOfJob)
         .filter((v): v is number => v !== undefined && Number.isFinite(v));
       return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
     });
