@@ -1,2 +1,16 @@
-// Public API of src/study (re-exported by src/index.ts).
-export {};
+// Public API of src/study: one-run fitting, study files, the study runner, reruns.
+export { type FitRequest, type FitResult, fitSystem } from "./fit-system.js";
+export { type LoadedStudy, loadStudy, validateStudy } from "./load-study.js";
+export { makeJob, type PlanOptions, planFirstPhase, type StudyJob, studySeeds, studySizes } from "./plan.js";
+export { type PredictionRow, parsePredictionRows, predictionsArtifact } from "./prediction-rows.js";
+export { type ChangedFact, type MetricMatch, type RerunReport, rerunRun } from "./rerun.js";
+export {
+  type RunStudyOptions,
+  runStudy,
+  type StudyOutcome,
+  type StudyProgress,
+  studyArtifact,
+} from "./run-study.js";
+export { type Study, type StudySystem, studySchema, studySystemSchema } from "./schema.js";
+export { lowerIsBetter, selectTrials, type TrialSelection } from "./select-trials.js";
+export { sweepTrials, type TrialParams } from "./sweep.js";

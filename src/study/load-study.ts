@@ -15,18 +15,29 @@ export interface LoadedStudy {
   dataset: Dataset;
 }
 
+/** Where a JSON syntax error is, from the message of Node's JSON.parse (with or without a position). */
+function errorOffset(text: string, message: string): number | undefined {
+  const position = /position (\d+)/.exec(message);
+  if (position) return Number(position[1]);
+  if (/Unexpected end of JSON input/.test(message)) return text.length;
+  const snippet = /Unexpected token '([\s\S]+?)', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON/.exec(
+    message,
+  );
+  if (!snippet) return undefined;
+  const [, token, clippedStart, context] = snippet as unknown as [string, string, string | undefined, string];
+  const start = text.indexOf(context);
+  if (start < 0) return undefined;
+  // V8 shows up to 10 characters before the bad token when it clips the start of the snippet.
+  return start + (clippedStart ? 10 : context.indexOf(token));
+}
+
 function parseJson(path: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    if (position) {
-      const offset = Number(position[1]);
-      const line = text.slice(0, offset).split("\n").length;
-      throw new StudyError(`study file ${path} is not valid JSON at line ${line}: ${message}`);
-    }
-    throw new StudyError(`study file ${path} is not valid JSON: ${message}`);
+    const offset = errorOffset(text, (error as Error).message);
+    const where = offset === undefined ? "" : ` at line ${text.slice(0, offset).split("\n").length}`;
+    throw new StudyError(`study file ${path} is not valid JSON${where}; fix the syntax there`);
   }
 }
 
