@@ -12,4 +12,4 @@ if command -v apt-get >/dev/null 2>&1; then
     python3-sklearn python3-scipy python3-numpy python3-torch chromium >/dev/null
 fi
 npm ci --no-audit --no-fund
-PATH="$PWD/node_modules/.bin:$PATH" npx --no-install tslab install --python=/usr/bin/python3
+PATH="$PWD/node_modules/.bin:$PATH" npx --no-install tslab install --python=/usr/bin/python3 --binary="$PWD/node_modules/.bin/tslab"

