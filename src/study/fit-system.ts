@@ -139,6 +139,9 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
       n_test: scoreTest ? request.split.test.length : 0,
       ...(request.labelled !== undefined ? { n_labelled: train.length } : {}),
       ...(env.backend ? { backend: env.backend } : {}),
+      ...(dataset.positiveLabel && dataset.labels.length === 2
+        ? { positive_label: dataset.positiveLabel }
+        : {}),
       ...(output.summary ?? {}),
     };
     run.summary(summary);
