@@ -1,7 +1,11 @@
 // `npm run bench [-- NAME...]`: runs the named benchmarks (all when none is named). Each prints its
 // figures and, where a peer is named, the ratio against that peer measured in the same run.
 const benchmarks: Record<string, () => Promise<unknown>> = {
+  finetune: () => import("./finetune.bench.js"),
   data: () => import("./data.bench.js"),
+  tracker: () => import("./tracker.bench.js"),
+  rag: () => import("./rag.bench.js"),
+  stats: () => import("./stats.bench.js"),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -16,6 +16,11 @@ export {
   type NamedComparison,
 } from "./compare-paired.js";
 export {
+  comparePredictionRows,
+  type PredictionLine,
+  type RunPairComparison,
+} from "./compare-prediction-rows.js";
+export {
   binomialTestHalf,
   chiSquaredSf,
   studentTCdf,
@@ -27,6 +32,11 @@ export {
 } from "./expected-validation-performance.js";
 export { holmBonferroni } from "./holm-bonferroni.js";
 export { type McNemarResult, mcnemarTest } from "./mcnemar.js";
+export {
+  type PairedComparisonTable,
+  pairedComparisonTable,
+  type RunPredictions,
+} from "./paired-comparison-table.js";
 export { type PairedBootstrapResult, pairedBootstrap } from "./paired-bootstrap.js";
 export { type PermutationTestResult, permutationTest } from "./permutation-test.js";
 export { type SliceMetric, sliceMetrics } from "./slice-metrics.js";

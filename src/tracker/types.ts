@@ -63,6 +63,10 @@ export interface RunRecord {
   error: string | null;
   /** Artifact names (files under the run's artifact folder). */
   artifacts: string[];
+  /** Last logged value of every metric series (what `metrics.NAME` falls back to when no summary has it). */
+  latest?: Record<string, number>;
+  /** Path of the run's folder in the store. */
+  path?: string;
 }
 
 /** A run record with its metric series loaded. */
@@ -81,9 +85,41 @@ export interface Run {
   tag(values: Record<string, string | boolean>): void;
   note(text: string): void;
   /** Stores text, bytes or JSON (or copies a file when `fromPath` is set) as a named artifact; returns its path. */
-  artifact(name: string, data: string | Uint8Array | JsonValue, options?: { fromPath?: string }): Promise<string>;
+  artifact(
+    name: string,
+    data: string | Uint8Array | JsonValue,
+    options?: { fromPath?: string },
+  ): Promise<string>;
   /** Writes buffered points and metadata to disk. */
   flush(): Promise<void>;
   finish(): Promise<void>;
   fail(error: unknown): Promise<void>;
+}
+
+/** A run folder whose metadata could not be read (truncated or invalid JSON); listed, never overwritten. */
+export interface DamagedRun {
+  id: string;
+  status: "damaged";
+  /** Path of the unreadable file. */
+  path: string;
+  /** Why it could not be read. */
+  error: string;
+}
+
+/** What `tracker.runs` filters, sorts and limits by. */
+export interface RunQuery {
+  experiment?: string;
+  /** A query expression, e.g. `params.lr < 0.01 and metrics.test_f1 > 0.9 and tags.baseline`. */
+  where?: string;
+  /** A field (e.g. `created`, `name`, `summary.test_f1`); prefix with `-` for descending. Default: `created`. */
+  sort?: string;
+  limit?: number;
+  /** Tag names that must be truthy, or tag values that must match exactly. */
+  tags?: string[] | Record<string, string | boolean>;
+}
+
+/** Runs and damaged run folders found by one listing. */
+export interface RunListing {
+  runs: RunRecord[];
+  damaged: DamagedRun[];
 }

@@ -1,0 +1,71 @@
+import type { Command } from "commander";
+import { flattenParams, openTracker, resolveStoreDir } from "../tracker/index.js";
+import { displayText, formatTable, formatValue } from "./ls.js";
+import { action, printJson, printLine } from "./output.js";
+
+/** `expbook show RUN`: one run's params, summary, series, tags, environment and artifacts. */
+export function register(program: Command): void {
+  program
+    .command("show")
+    .description("show one run (id or unique id prefix) with params, metrics, series, environment")
+    .argument("<run>", "run id or a unique prefix of one")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--json", "machine-readable output")
+    .action(
+      action(async (id: string, options: { store?: string; json?: boolean }) => {
+        const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
+        const run = await tracker.run(id);
+        if (options.json) {
+          printJson(run);
+          return;
+        }
+        printLine(`${run.id}  ${run.status}`);
+        printLine(`experiment  ${displayText(run.experiment, 200)}`);
+        printLine(`name        ${displayText(run.name, 200)}`);
+        printLine(`started     ${run.startedAt}${run.endedAt ? `  ended ${run.endedAt}` : ""}`);
+        if (run.seed !== null) printLine(`seed        ${run.seed}`);
+        if (run.note) printLine(`note        ${displayText(run.note, 200)}`);
+        if (run.error) printLine(`error       ${displayText(run.error, 200)}`);
+        const section = (title: string, entries: [string, unknown][]): void => {
+          if (entries.length === 0) return;
+          printLine(`\n${title}`);
+          printLine(
+            formatTable(
+              entries.map(([key, value]) => [`  ${displayText(key, 60)}`, formatValue(value, 500)]),
+            ),
+          );
+        };
+        section("params", Object.entries(flattenParams(run.params)));
+        section("summary", Object.entries(run.summary));
+        section("tags", Object.entries(run.tags));
+        const series = Object.entries(run.series).map(([name, points]): [string, unknown] => {
+          const last = points[points.length - 1];
+          return [
+            name,
+            `${points.length} points, last ${formatValue(last?.value)} at step ${last?.step ?? "–"}`,
+          ];
+        });
+        section("series", series);
+        section(
+          "artifacts",
+          run.artifacts.map((name) => [name, tracker.artifactPath(run.id, name)]),
+        );
+        const env = run.env;
+        section("environment", [
+          [
+            "git",
+            `${env.gitCommit ?? "no git"}${env.gitDirty ? ` (dirty, diff ${env.gitDiffHash?.slice(0, 12)})` : ""}`,
+          ],
+          ["node", env.node],
+          ["os", env.os],
+          ["cpu", env.cpu],
+          ["expbook", env.expbookVersion],
+          ["tfjs", env.tfjsVersion ? `${env.tfjsVersion} (${env.backend ?? "?"})` : "–"],
+          ["host", `${env.hostname} pid ${env.pid}`],
+          ["command", env.command.join(" ")],
+          ["dataset", run.datasetFingerprint ?? "–"],
+          ["split", run.splitFingerprint ?? "–"],
+        ]);
+      }),
+    );
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from "node:child_process";
+import { arch, cpus, hostname, platform, release } from "node:os";
+import { sha256 } from "../util/hash.js";
+import { expbookVersion } from "../util/version.js";
+import type { RunEnvironment } from "./types.js";
+
+interface GitFacts {
+  gitCommit: string | null;
+  gitDirty: boolean | null;
+  gitDiffHash: string | null;
+}
+
+// Three git calls cost tens of milliseconds; a burst of runs (a sweep) reuses one answer briefly.
+const GIT_CACHE_MS = 5_000;
+let gitCache: { cwd: string; at: number; facts: GitFacts } | undefined;
+
+function git(args: string[], cwd: string): string | null {
+  const result = spawnSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+    maxBuffer: 512 * 1024 * 1024,
+    timeout: 10_000,
+  });
+  return result.status === 0 && typeof result.stdout === "string" ? result.stdout : null;
+}
+
+function gitFacts(cwd: string): GitFacts {
+  const now = Date.now();
+  if (gitCache && gitCache.cwd === cwd && now - gitCache.at < GIT_CACHE_MS) return gitCache.facts;
+  const commit = git(["rev-parse", "HEAD"], cwd)?.trim() || null;
+  let facts: GitFacts = { gitCommit: commit, gitDirty: null, gitDiffHash: null };
+  if (commit !== null) {
+    const status = git(["status", "--porcelain"], cwd);
+    const dirty = status === null ? null : status.trim() !== "";
+    const diff = dirty ? git(["diff", "HEAD"], cwd) : null;
+    // Untracked files are part of the tree's state too: hash their names along with the diff.
+    facts = {
+      gitCommit: commit,
+      gitDirty: dirty,
+      gitDiffHash: dirty && diff !== null ? sha256(`${diff}\n--status--\n${status ?? ""}`) : null,
+    };
+  }
+  gitCache = { cwd, at: now, facts };
+  return facts;
+}
+
+let machine: { os: string; cpu: string; hostname: string } | undefined;
+
+function machineFacts(): { os: string; cpu: string; hostname: string } {
+  if (machine === undefined) {
+    const cpuList = cpus();
+    machine = {
+      os: `${platform()} ${release()} ${arch()}`,
+      cpu: `${cpuList[0]?.model.trim() ?? "unknown"} x${cpuList.length}`,
+      hostname: hostname(),
+    };
+  }
+  return machine;
+}
+
+/** Captures the facts recorded with every run: git state, Node, OS, CPU, expbook version, command line. */
+export function captureEnvironment(extra: Partial<RunEnvironment> = {}): RunEnvironment {
+  const { os, cpu, hostname } = machineFacts();
+  const env: RunEnvironment = {
+    ...gitFacts(process.cwd()),
+    node: process.version,
+    os,
+    cpu,
+    expbookVersion: expbookVersion(),
+    command: [...process.argv],
+    hostname,
+    pid: process.pid,
+  };
+  // pid and host identify the live process (used to tell a crash); callers cannot override them.
+  return { ...env, ...extra, hostname: env.hostname, pid: env.pid };
+}
