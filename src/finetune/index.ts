@@ -1,5 +1,17 @@
 // Public API of src/finetune (re-exported by src/index.ts).
 export { type BackendInfo, type BackendName, backendNames, selectBackend } from "./backend.js";
+export { EmbeddingTable, type SparseOptimizerName, type SparseOptimizerOptions } from "./embedding-table.js";
+export { finetuneSystem } from "./finetune-system.js";
+export { FinetunedModel, type ModelMeta } from "./finetuned-model.js";
+export {
+  type EpochRecord,
+  type NetworkFitOptions,
+  type NetworkFitResult,
+  fitNetwork,
+  isOverfitting,
+} from "./fit-network.js";
+export { loadModel, modelFiles, saveModel } from "./model-artifact.js";
+export { type FinetuneParams, finetuneParams } from "./params.js";
 export {
   cacheDirectory,
   loadPretrainedVectors,
@@ -7,3 +19,5 @@ export {
   type PretrainedVectorOptions,
   type PretrainedVectors,
 } from "./pretrained-vectors.js";
+export { buildVocabulary, type EncodedTexts, encodeTexts, type Vocabulary } from "./vocabulary.js";
+export { predictWithRun, readPredictionInput } from "./predict-rows.js";

@@ -1,0 +1,188 @@
+import type { EncodedTexts } from "./vocabulary.js";
+
+/** Optimisers the embedding table implements sparsely (only rows a batch touches are updated). */
+export type SparseOptimizerName = "adam" | "sgd" | "rmsprop";
+
+/** How the embedding table learns. */
+export interface SparseOptimizerOptions {
+  optimizer: SparseOptimizerName;
+  learningRate: number;
+  weightDecay: number;
+}
+
+// The same constants as tf.train.adam / tf.train.rmsprop defaults, so head and table agree.
+const beta1 = 0.9;
+const beta2 = 0.999;
+const rmsDecay = 0.9;
+const epsilon = 1e-7;
+
+/**
+ * A trainable embedding table kept in plain Float32Arrays. The lookup (gather, mean pooling) and its
+ * backward pass (scatter-add) run in TypeScript, and the optimiser is lazy: each step updates the
+ * gradient moments and weights of the rows the batch touched only (like TF's LazyAdam and PyTorch's
+ * SparseAdam), instead of all `rows × dim` weights. Rows never touched keep their moments unchanged.
+ */
+export class EmbeddingTable {
+  readonly rows: number;
+  readonly dim: number;
+  readonly weights: Float32Array;
+  private readonly options: SparseOptimizerOptions;
+  private readonly grad: Float32Array;
+  private readonly touched: Int32Array;
+  private readonly mark: Uint8Array;
+  private touchedCount = 0;
+  private readonly first: Float32Array | undefined;
+  private readonly second: Float32Array | undefined;
+  private step = 0;
+
+  constructor(weights: Float32Array, dim: number, options: SparseOptimizerOptions) {
+    this.weights = weights;
+    this.dim = dim;
+    this.rows = weights.length / dim;
+    this.options = options;
+    this.grad = new Float32Array(weights.length);
+    this.touched = new Int32Array(this.rows);
+    this.mark = new Uint8Array(this.rows);
+    this.first = options.optimizer === "adam" ? new Float32Array(weights.length) : undefined;
+    this.second = options.optimizer === "sgd" ? undefined : new Float32Array(weights.length);
+  }
+
+  /** Mean of each selected text's token vectors (`rows.length × dim`); a zero vector for an empty text. */
+  meanBag(texts: EncodedTexts, rows: readonly number[]): Float32Array {
+    const { dim, weights } = this;
+    const out = new Float32Array(rows.length * dim);
+    rows.forEach((row, b) => {
+      const start = texts.offsets[row] as number;
+      const end = texts.offsets[row + 1] as number;
+      const base = b * dim;
+      for (let t = start; t < end; t++) {
+        const offset = (texts.ids[t] as number) * dim;
+        for (let j = 0; j < dim; j++)
+          out[base + j] = (out[base + j] as number) + (weights[offset + j] as number);
+      }
+      const count = end - start;
+      if (count > 0) for (let j = 0; j < dim; j++) out[base + j] = (out[base + j] as number) / count;
+    });
+    return out;
+  }
+
+  /**
+   * Unfolded convolution windows ("im2col") straight from the table: for position t of each selected text
+   * (t < `length`), the concatenated vectors of tokens t - ⌊(width-1)/2⌋ … t + ⌈(width-1)/2⌉ ("same"
+   * padding; positions outside the text are zeros). Shape `(rows.length · length) × (width · dim)`.
+   */
+  windows(texts: EncodedTexts, rows: readonly number[], length: number, width: number): Float32Array {
+    const { dim, weights } = this;
+    const span = width * dim;
+    const before = Math.floor((width - 1) / 2);
+    const out = new Float32Array(rows.length * length * span);
+    rows.forEach((row, b) => {
+      const start = texts.offsets[row] as number;
+      const count = Math.min((texts.offsets[row + 1] as number) - start, length);
+      for (let t = 0; t < count; t++) {
+        const offset = (texts.ids[start + t] as number) * dim;
+        const vector = weights.subarray(offset, offset + dim);
+        // Token t sits in slot j of the window of position p = t - j + before.
+        for (let j = 0; j < width; j++) {
+          const p = t - j + before;
+          if (p >= 0 && p < count) out.set(vector, (b * length + p) * span + j * dim);
+        }
+      }
+    });
+    return out;
+  }
+
+  private touch(id: number): number {
+    if (this.mark[id] === 0) {
+      this.mark[id] = 1;
+      this.touched[this.touchedCount++] = id;
+    }
+    return id * this.dim;
+  }
+
+  /** Backward of `meanBag`: scatters each text's pooled gradient / its length onto its token rows. */
+  accumulateBag(texts: EncodedTexts, rows: readonly number[], pooledGrad: Float32Array): void {
+    const { dim, grad } = this;
+    rows.forEach((row, b) => {
+      const start = texts.offsets[row] as number;
+      const end = texts.offsets[row + 1] as number;
+      if (end === start) return;
+      const scale = 1 / (end - start);
+      const base = b * dim;
+      for (let t = start; t < end; t++) {
+        const offset = this.touch(texts.ids[t] as number);
+        for (let j = 0; j < dim; j++)
+          grad[offset + j] = (grad[offset + j] as number) + (pooledGrad[base + j] as number) * scale;
+      }
+    });
+  }
+
+  /** Backward of `windows`: scatters each window slot's gradient onto the row of the token in that slot. */
+  accumulateWindows(
+    texts: EncodedTexts,
+    rows: readonly number[],
+    length: number,
+    width: number,
+    windowGrad: Float32Array,
+  ): void {
+    const { dim, grad } = this;
+    const span = width * dim;
+    const before = Math.floor((width - 1) / 2);
+    rows.forEach((row, b) => {
+      const start = texts.offsets[row] as number;
+      const count = Math.min((texts.offsets[row + 1] as number) - start, length);
+      for (let t = 0; t < count; t++) {
+        const offset = this.touch(texts.ids[start + t] as number);
+        for (let j = 0; j < width; j++) {
+          const p = t - j + before;
+          if (p < 0 || p >= count) continue;
+          const base = (b * length + p) * span + j * dim;
+          for (let i = 0; i < dim; i++)
+            grad[offset + i] = (grad[offset + i] as number) + (windowGrad[base + i] as number);
+        }
+      }
+    });
+  }
+
+  /** Applies one lazy optimiser step to the touched rows and clears their gradients. */
+  applyUpdate(): void {
+    const { dim, grad, weights, first, second, touched, mark } = this;
+    const { optimizer, learningRate, weightDecay } = this.options;
+    this.step++;
+    const stepSize = learningRate / (1 - beta1 ** this.step);
+    const secondCorrection = 1 / (1 - beta2 ** this.step);
+    const count = this.touchedCount;
+    this.touchedCount = 0;
+    // One loop per optimiser keeps the hot loops branch-free.
+    for (let k = 0; k < count; k++) {
+      const id = touched[k] as number;
+      mark[id] = 0;
+      const end = (id + 1) * dim;
+      if (optimizer === "adam" && first && second) {
+        for (let i = id * dim; i < end; i++) {
+          const g = (grad[i] as number) + weightDecay * (weights[i] as number);
+          grad[i] = 0;
+          const m = beta1 * (first[i] as number) + (1 - beta1) * g;
+          const v = beta2 * (second[i] as number) + (1 - beta2) * g * g;
+          first[i] = m;
+          second[i] = v;
+          weights[i] = (weights[i] as number) - (stepSize * m) / (Math.sqrt(v * secondCorrection) + epsilon);
+        }
+      } else if (optimizer === "rmsprop" && second) {
+        for (let i = id * dim; i < end; i++) {
+          const g = (grad[i] as number) + weightDecay * (weights[i] as number);
+          grad[i] = 0;
+          const ms = rmsDecay * (second[i] as number) + (1 - rmsDecay) * g * g;
+          second[i] = ms;
+          weights[i] = (weights[i] as number) - (learningRate * g) / Math.sqrt(ms + epsilon);
+        }
+      } else {
+        for (let i = id * dim; i < end; i++) {
+          const g = (grad[i] as number) + weightDecay * (weights[i] as number);
+          grad[i] = 0;
+          weights[i] = (weights[i] as number) - learningRate * g;
+        }
+      }
+    }
+  }
+}
