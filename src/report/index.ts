@@ -1,2 +1,32 @@
-// Public API of src/report (re-exported by src/index.ts).
-export {};
+// Public API of src/report (re-exported by src/index.ts): figures, study reports, notebook display.
+export { type BuildReportOptions, buildReport } from "./build-report.js";
+export { escapeHtml, jsonForScript } from "./escape.js";
+export {
+  baseLayout,
+  type Estimate,
+  type FigureSpec,
+  type PlotTrace,
+  type ReportFigure,
+  roundTo,
+  systemColors,
+} from "./figure-spec.js";
+export { confusionMatrixFigure, type NamedConfusion } from "./figures/confusion-matrix.js";
+export { type CurvePoint, downsampleSeries } from "./figures/downsample.js";
+export { type ForestRow, forestPlotFigure, formatP } from "./figures/forest-plot.js";
+export { type FreshnessRow, freshnessFigure } from "./figures/freshness.js";
+export { type LearningCurvePoint, learningCurveFigure } from "./figures/learning-curve.js";
+export { type LossCurveRun, lossCurvesFigure } from "./figures/loss-curves.js";
+export { type MetricBar, metricBarsFigure } from "./figures/metric-bars.js";
+export { parallelCoordinatesFigure, type SweepTrial } from "./figures/parallel-coordinates.js";
+export { type SliceValue, sliceMetricsFigure } from "./figures/slice-metrics.js";
+export type { ReportTracker } from "./model/report-tracker.js";
+export { figureHtml, runsTableHtml, showFigure, showRuns } from "./notebook-display.js";
+export { renderHtml } from "./render-html.js";
+export { renderMarkdown } from "./render-markdown.js";
+export type * from "./report-model.js";
+export {
+  defaultReportPath,
+  type WriteReportOptions,
+  type WrittenReport,
+  writeReport,
+} from "./write-report.js";

@@ -1,0 +1,182 @@
+import type { JsonValue, RunRecord } from "../tracker/types.js";
+import { sampleErrors } from "./model/error-sample.js";
+import { hyperparameters } from "./model/hyperparameters.js";
+import { inferPositiveLabel, type MetricContext } from "./model/holdout-metric.js";
+import { type LoadedStudy, loadStudy, systemOf } from "./model/load-study.js";
+import type { ReportTracker } from "./model/report-tracker.js";
+import { reproducibilityOf } from "./model/reproducibility.js";
+import { metricColumns, resultsTable } from "./model/results-table.js";
+import { significanceTests } from "./model/significance.js";
+import { studyFigures } from "./model/study-figures.js";
+import { selectionMetric } from "./model/study-record.js";
+import type { ReportModel, ReportRun, ReportSplit, ReportSystem } from "./report-model.js";
+
+/** Options of `buildReport`. */
+export interface BuildReportOptions {
+  /** Test errors shown in the citation browser (default 20). */
+  maxErrors?: number;
+  /** Seed of the error sample and the bootstrap (default 0). */
+  seed?: number;
+  /** Timestamp printed in the report (default: now). */
+  now?: Date;
+}
+
+function metricContext(study: LoadedStudy, task: string, base: string): MetricContext {
+  const dataset = study.record?.dataset;
+  const labels = dataset?.labels ?? [];
+  const context: MetricContext = { task, base, labels };
+  if (dataset?.positiveLabel !== undefined) {
+    context.positiveLabel = dataset.positiveLabel;
+  } else if (task !== "regression" && labels.length === 2) {
+    const run = study.results.find(
+      (r) => typeof r.record.summary.test_f1 === "number" && r.predictions.length > 0,
+    );
+    if (run) {
+      const test = run.predictions.filter((p) => p.split === "test");
+      const positive = inferPositiveLabel(
+        labels,
+        test.map((p) => String(p.yTrue)),
+        test.map((p) => String(p.yPred)),
+        run.record.summary.test_f1 as number,
+      );
+      if (positive !== undefined) context.positiveLabel = positive;
+    }
+  }
+  return context;
+}
+
+/** The selected hyperparameters of a system; values that differ between seeds are listed per seed. */
+function chosenParams(runs: readonly RunRecord[]): Record<string, JsonValue> {
+  const chosen: Record<string, JsonValue> = {};
+  const keys = [...new Set(runs.flatMap((run) => Object.keys(hyperparameters(run.params))))].sort();
+  for (const key of keys) {
+    const values = [...new Set(runs.map((run) => JSON.stringify(run.params[key] ?? null)))];
+    chosen[key] =
+      values.length === 1
+        ? (runs[0]?.params[key] ?? null)
+        : runs.map((run) => `seed ${run.seed ?? "?"}: ${JSON.stringify(run.params[key] ?? null)}`).join("; ");
+  }
+  return chosen;
+}
+
+function systemsOf(study: LoadedStudy): ReportSystem[] {
+  const defined = study.record?.study.systems ?? [];
+  const names = [...new Set([...defined.map((s) => s.name), ...study.results.map((r) => r.system)])];
+  return names.map((name) => {
+    const definition = defined.find((s) => s.name === name);
+    const finals = study.results.filter((r) => r.system === name).map((r) => r.record);
+    const all = study.allRuns.filter((run) => systemOf(run) === name && run.tags.stage !== "study");
+    const kind = definition?.kind ?? String(finals[0]?.params.kind ?? "");
+    return {
+      name,
+      kind,
+      params: finals.length > 0 ? chosenParams(finals) : (definition?.params ?? {}),
+      swept:
+        definition?.sweep !== undefined ||
+        study.trials.filter((run) => systemOf(run) === name).length > finals.length,
+      runs: all.length,
+    };
+  });
+}
+
+function splitsOf(study: LoadedStudy): ReportSplit[] {
+  return (study.record?.splits ?? []).map(({ seed, info }) => {
+    const split: ReportSplit = {
+      seed,
+      strategy: String(info.strategy ?? ""),
+      sizes: { ...(info.sizes ?? {}) } as Record<string, number>,
+      fingerprints: { ...(info.fingerprints ?? {}) },
+    };
+    if (info.by !== undefined) split.by = info.by;
+    return split;
+  });
+}
+
+function runIndex(runs: readonly RunRecord[]): ReportRun[] {
+  return runs.map((run) => ({
+    id: run.id,
+    name: run.name,
+    system: run.tags.stage === "study" ? "" : systemOf(run),
+    stage: String(run.tags.stage ?? ""),
+    seed: run.seed,
+    status: run.status,
+    note: run.note,
+    params: hyperparameters(run.params),
+  }));
+}
+
+/**
+ * Builds a study report's model from the tracker: question, data and splits, systems and chosen
+ * hyperparameters, results with 95% CIs over seeds, Holm-corrected tests against the best system,
+ * figures, a sample of errors with citations, and what is needed to reproduce it.
+ * @example const model = await buildReport(openTracker(".expbook"), "spam-ft-vs-rag");
+ */
+export async function buildReport(
+  tracker: ReportTracker,
+  experiment: string,
+  options: BuildReportOptions = {},
+): Promise<ReportModel> {
+  const study = await loadStudy(tracker, experiment);
+  const definition = study.record?.study;
+  const task =
+    study.record?.dataset?.task ??
+    (study.results.some((r) => typeof r.record.summary.test_mae === "number")
+      ? "regression"
+      : "classification");
+  const { base, higherIsBetter } = definition
+    ? selectionMetric(definition, task)
+    : { base: task === "regression" ? "mae" : "f1", higherIsBetter: task !== "regression" };
+  const primary = `test_${base}`;
+  const columns = metricColumns(task, base);
+  const rows = resultsTable(study.results, columns, primary, higherIsBetter);
+  const context = metricContext(study, task, base);
+  const seed = options.seed ?? 0;
+  const { tests, warnings: testWarnings } = significanceTests(
+    study.results,
+    rows.filter((row) => row.metrics[primary] !== undefined).map((row) => row.system),
+    context,
+    seed,
+  );
+  const { errors, total } = sampleErrors(study.results, task, options.maxErrors ?? 20, seed);
+  // The runs behind the numbers: the study run, its sweep trials and the result runs.
+  const used = [
+    ...(study.studyRun ? [study.studyRun] : []),
+    ...study.trials,
+    ...study.results.map((r) => r.record),
+  ];
+  const reproducibility = reproducibilityOf(used, study.record);
+  const warnings = [...study.warnings, ...testWarnings];
+  if (reproducibility.dirty)
+    warnings.push("Some runs were recorded from a git tree with uncommitted changes.");
+  if (reproducibility.seeds.length > 0 && reproducibility.seeds.length < 3) {
+    warnings.push(`Only ${reproducibility.seeds.length} seed(s): intervals over seeds are wide or missing.`);
+  }
+  return {
+    experiment,
+    question: definition?.question ?? `Which system does best on ${experiment}?`,
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    metric: primary,
+    higherIsBetter,
+    dataset: study.record?.dataset
+      ? {
+          name: study.record.dataset.name,
+          task: study.record.dataset.task,
+          rows: study.record.dataset.rows,
+          labels: study.record.dataset.labels,
+          fingerprint: study.record.dataset.fingerprint,
+          source: study.record.dataset.source,
+        }
+      : null,
+    splits: splitsOf(study),
+    systems: systemsOf(study),
+    metricColumns: columns,
+    results: rows,
+    tests,
+    figures: studyFigures({ study, rows, tests, context, primary, slices: definition?.slices ?? [] }),
+    errors,
+    errorsTotal: total,
+    runs: runIndex(study.allRuns),
+    reproducibility,
+    warnings,
+  };
+}

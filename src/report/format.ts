@@ -1,0 +1,58 @@
+import type { JsonValue } from "../tracker/types.js";
+import type { Estimate } from "./figure-spec.js";
+import { formatP } from "./figures/forest-plot.js";
+import type { ReportModel } from "./report-model.js";
+
+/** A number with 3 decimals (or an integer as is); "n/a" for missing or non-finite values. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
+  if (Number.isInteger(value) && Math.abs(value) >= 1) return String(value);
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toFixed(3);
+}
+
+/** "0.912 [0.900, 0.925]": a mean with its 95% CI. */
+export function formatEstimate(estimate: Estimate | undefined): string {
+  if (estimate === undefined) return "n/a";
+  if (estimate.n < 2) return formatNumber(estimate.mean);
+  return `${formatNumber(estimate.mean)} [${formatNumber(estimate.low)}, ${formatNumber(estimate.high)}]`;
+}
+
+/** A hyperparameter value as short text. */
+export function formatParam(value: JsonValue | undefined): string {
+  if (value === undefined) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Hyperparameters as "name=value, ..." in key order. */
+export function formatParams(params: Record<string, JsonValue>): string {
+  return Object.keys(params)
+    .sort()
+    .map((key) => `${key}=${formatParam(params[key])}`)
+    .join(", ");
+}
+
+export { formatP };
+
+/**
+ * The report's answer in plain words: which system is best on the selection metric, by how much,
+ * and whether the difference to each other system survives the Holm correction.
+ */
+export function headline(model: ReportModel): string[] {
+  const tests = model.tests;
+  const bestRow = model.results.find((row) => row.system === tests?.best) ?? model.results[0];
+  if (!bestRow) return ["No finished runs were found for this study, so there is nothing to compare yet."];
+  const best = bestRow.metrics[model.metric];
+  const seeds = best?.n ?? 0;
+  const lines = [
+    `Best on ${model.metric}: ${bestRow.system} with ${formatEstimate(best)} (mean [95% CI] over ${seeds} seed${seeds === 1 ? "" : "s"}).`,
+  ];
+  for (const comparison of tests?.comparisons ?? []) {
+    const verdict = comparison.significant
+      ? `a significant difference at α = ${tests?.alpha ?? 0.05} after Holm correction`
+      : `not significant at α = ${tests?.alpha ?? 0.05} after Holm correction`;
+    lines.push(
+      `${comparison.system}: ${formatNumber(comparison.difference)} [${formatNumber(comparison.low)}, ${formatNumber(comparison.high)}] vs ${bestRow.system}, Holm p = ${formatP(comparison.pAdjusted)} (${verdict}).`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,204 @@
+import { confusionMatrix } from "../../metrics/index.js";
+import { sliceMetrics } from "../../stats/index.js";
+import type { ReportFigure } from "../figure-spec.js";
+import { confusionMatrixFigure } from "../figures/confusion-matrix.js";
+import { forestPlotFigure } from "../figures/forest-plot.js";
+import { freshnessFigure, type FreshnessRow } from "../figures/freshness.js";
+import { type LearningCurvePoint, learningCurveFigure } from "../figures/learning-curve.js";
+import { lossCurvesFigure } from "../figures/loss-curves.js";
+import { metricBarsFigure } from "../figures/metric-bars.js";
+import { parallelCoordinatesFigure } from "../figures/parallel-coordinates.js";
+import { type SliceValue, sliceMetricsFigure } from "../figures/slice-metrics.js";
+import type { ResultRow, SignificanceTests } from "../report-model.js";
+import { type MetricContext, scoreValues } from "./holdout-metric.js";
+import { familyOf, kbStateOf, type LoadedStudy, systemOf } from "./load-study.js";
+import { hyperparameters } from "./hyperparameters.js";
+import { estimateOf } from "./results-table.js";
+
+/** Inputs to the figures of a study report. */
+export interface StudyFigureInputs {
+  study: LoadedStudy;
+  rows: ResultRow[];
+  tests: SignificanceTests | null;
+  context: MetricContext;
+  primary: string;
+  slices: readonly string[];
+}
+
+function idFor(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "x"
+  );
+}
+
+/** Every figure the study's runs support, in reading order. */
+export function studyFigures(inputs: StudyFigureInputs): ReportFigure[] {
+  const { study, rows, tests, context, primary } = inputs;
+  const figures: ReportFigure[] = [];
+  const bars = rows.flatMap((row) => {
+    const estimate = row.metrics[primary];
+    return estimate ? [{ system: row.system, estimate }] : [];
+  });
+  if (bars.length > 0) {
+    figures.push({
+      id: "metric-bars",
+      title: `${primary} by system`,
+      caption:
+        "Mean over seeds; error bars are 95% t-intervals over seeds. Overlapping bars are not a test: see the forest plot.",
+      spec: metricBarsFigure(bars, primary),
+    });
+  }
+  if (tests && tests.comparisons.length > 0) {
+    figures.push({
+      id: "forest",
+      title: `Paired differences vs ${tests.best}`,
+      caption:
+        "Each point is a system's difference from the best system on the same test examples, with its 95% bootstrap CI; red points stay significant after Holm correction.",
+      spec: forestPlotFigure(
+        tests.comparisons.map((c) => ({
+          system: c.system,
+          difference: c.difference,
+          low: c.low,
+          high: c.high,
+          pAdjusted: c.pAdjusted,
+        })),
+        tests.best,
+        tests.metric,
+      ),
+    });
+  }
+  const curves = study.results.filter((run) => (run.series.loss?.length ?? 0) > 0);
+  if (curves.length > 0) {
+    figures.push({
+      id: "loss-curves",
+      title: "Loss curves",
+      caption:
+        "Training (solid) and validation (dashed) loss per run of the selected configuration. Validation loss rising while training loss falls is over-fitting.",
+      spec: lossCurvesFigure(
+        curves.map((run) => ({
+          label: `${run.group} seed ${run.seed ?? "?"}`,
+          system: run.group,
+          loss: run.series.loss ?? [],
+          valLoss: run.series.val_loss ?? [],
+        })),
+        { systemOrder: rows.map((row) => row.system) },
+      ),
+    });
+  }
+  const swept = [...new Set(study.trials.map(systemOf))];
+  for (const system of swept) {
+    const trials = study.trials
+      .filter((run) => systemOf(run) === system)
+      .flatMap((run) => {
+        const metric = run.summary[`val_${context.base}`];
+        return typeof metric === "number" ? [{ system, params: hyperparameters(run.params), metric }] : [];
+      });
+    const varied = new Set(trials.map((trial) => JSON.stringify(trial.params)));
+    if (trials.length < 2 || varied.size < 2) continue;
+    figures.push({
+      id: `sweep-${idFor(system)}`,
+      title: `Hyperparameter sweep: ${system}`,
+      caption: `One line per trial (all seeds): the hyperparameters tried and the validation ${context.base} they reached. Drag along an axis to filter.`,
+      spec: parallelCoordinatesFigure(trials, `val_${context.base}`),
+    });
+  }
+  if (study.learningCurve.length > 0) {
+    const points: LearningCurvePoint[] = [];
+    const keys = new Set(study.learningCurve.map(({ run, labelled }) => `${systemOf(run)}\u0000${labelled}`));
+    for (const key of keys) {
+      const [system = "", n = "0"] = key.split("\u0000");
+      const runs = study.learningCurve
+        .filter(({ run, labelled }) => systemOf(run) === system && String(labelled) === n)
+        .map(({ run }) => run);
+      const estimate = estimateOf(runs, primary);
+      if (estimate) points.push({ system, labelled: Number(n), estimate });
+    }
+    figures.push({
+      id: "learning-curve",
+      title: "Learning curve",
+      caption: `${primary} as the number of labelled training examples grows (log scale; the last point is all of them); bands are 95% t-intervals over seeds.`,
+      spec: learningCurveFigure(points, primary),
+    });
+  }
+  const records = study.results.map((run) => run.record);
+  if (records.some((run) => kbStateOf(run) === "after")) {
+    const freshness: FreshnessRow[] = [];
+    for (const family of [...new Set(records.filter((run) => kbStateOf(run)).map(familyOf))]) {
+      const state = (s: string) =>
+        estimateOf(
+          records.filter((run) => familyOf(run) === family && kbStateOf(run) === s),
+          primary,
+        );
+      freshness.push({ system: family, before: state("before"), after: state("after") });
+    }
+    figures.push({
+      id: "freshness",
+      title: "Freshness: before and after the knowledge-base update",
+      caption:
+        "Test metric on the newer period before and after newer documents were added to the knowledge base, without retraining. Systems without an 'after' bar cannot use new documents without retraining.",
+      spec: freshnessFigure(freshness, primary),
+    });
+  }
+  const groups = rows.map((row) => row.system);
+  // Slices of a classification task often hold one class only (easy-ham has no spam), where F1 of the
+  // positive class is undefined; accuracy stays meaningful there, so slices use it.
+  const sliceContext: MetricContext =
+    context.task === "regression" ? context : { ...context, base: "accuracy" };
+  for (const slice of inputs.slices) {
+    const values: SliceValue[] = [];
+    for (const group of groups) {
+      const predictions = study.results
+        .filter((run) => run.group === group)
+        .flatMap((run) => run.predictions.filter((p) => p.split === "test"));
+      const metric = (members: typeof predictions) =>
+        scoreValues(
+          sliceContext,
+          members.map((p) => p.yTrue),
+          members.map((p) => p.yPred),
+        );
+      const sliceOf = (p: (typeof predictions)[number]) => {
+        const value = p.meta[slice];
+        return value === undefined || (typeof value === "object" && value !== null) ? undefined : value;
+      };
+      for (const s of sliceMetrics(predictions, sliceOf, metric)) {
+        values.push({ system: group, slice: s.slice, value: s.value, n: s.n });
+      }
+    }
+    if (values.length === 0) continue;
+    const name = sliceContext.base;
+    figures.push({
+      id: `slice-${idFor(slice)}`,
+      title: `${name} per ${slice}`,
+      caption: `Test ${name} on each value of "${slice}" (pooled over seeds; hover for n, the test rows in the slice). A gap between slices is a bias worth explaining.${name === context.base ? "" : ` Accuracy, not ${context.base}: a slice may hold one class only, where ${context.base} is undefined.`}`,
+      spec: sliceMetricsFigure(values, slice, `test_${name}`),
+    });
+  }
+  if (context.task !== "regression") {
+    const matrices = groups.flatMap((group) => {
+      const test = study.results
+        .filter((run) => run.group === group)
+        .flatMap((run) => run.predictions.filter((p) => p.split === "test"));
+      if (test.length === 0) return [];
+      const labels = context.labels.length > 0 ? context.labels : undefined;
+      const confusion = confusionMatrix(
+        test.map((p) => String(p.yTrue)),
+        test.map((p) => String(p.yPred)),
+        labels,
+      );
+      return [{ name: group, confusion }];
+    });
+    if (matrices.length > 0) {
+      figures.push({
+        id: "confusion",
+        title: "Confusion matrices",
+        caption:
+          "Test predictions pooled over seeds, one matrix per system: rows are the true class, columns the predicted class.",
+        spec: confusionMatrixFigure(matrices),
+      });
+    }
+  }
+  return figures;
+}

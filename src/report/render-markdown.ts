@@ -1,0 +1,105 @@
+import { escapeMarkdown as m } from "./escape.js";
+import { formatEstimate, formatNumber, formatP, formatParams, headline } from "./format.js";
+import type { ReportModel } from "./report-model.js";
+
+function table(headers: readonly string[], rows: readonly string[][]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(m).join(" | ")} |`;
+  return [line(headers), `| ${headers.map(() => "---").join(" | ")} |`, ...rows.map(line)].join("\n");
+}
+
+/** Renders the report's words and tables as Markdown (figures are listed by title; see the HTML). */
+export function renderMarkdown(model: ReportModel): string {
+  const r = model.reproducibility;
+  const parts = [
+    `# Study report: ${m(model.experiment)}`,
+    `Generated ${m(model.generatedAt)} by expbook.`,
+    "## Question",
+    `**${m(model.question)}**`,
+    "## Answer",
+    headline(model)
+      .map((line) => `- ${m(line)}`)
+      .join("\n"),
+    ...model.warnings.map((warning) => `> **Warning:** ${m(warning)}`),
+    "## Results",
+    `Mean over ${r.seeds.length} seed(s) with 95% CI in brackets; ranked by ${m(model.metric)} (${model.higherIsBetter ? "higher" : "lower"} is better).`,
+    table(
+      ["system", ...model.metricColumns],
+      model.results.map((row) => [
+        row.system,
+        ...model.metricColumns.map((c) => formatEstimate(row.metrics[c])),
+      ]),
+    ),
+    "### Significance tests",
+  ];
+  const t = model.tests;
+  if (t && t.comparisons.length > 0) {
+    parts.push(
+      `Each system against the best, **${m(t.best)}**, on ${m(t.metric)}: ${m(t.method)}. Holm-Bonferroni adjusted, α = ${t.alpha}.`,
+      table(
+        ["system", `difference vs ${t.best}`, "95% CI", "p", "Holm p", "significant"],
+        t.comparisons.map((c) => [
+          c.system,
+          formatNumber(c.difference),
+          `[${formatNumber(c.low)}, ${formatNumber(c.high)}]`,
+          formatP(c.p),
+          formatP(c.pAdjusted),
+          c.significant ? "yes" : "no",
+        ]),
+      ),
+    );
+  } else {
+    parts.push(
+      model.results.length < 2
+        ? "No significance tests: fewer than two systems have results."
+        : "No significance tests: see the warnings under the answer.",
+    );
+  }
+  parts.push(
+    "## Figures",
+    "Interactive in the HTML report:",
+    model.figures.map((figure) => `- ${m(figure.title)}: ${m(figure.caption)}`).join("\n") || "(none)",
+    "## Data and splits",
+  );
+  const d = model.dataset;
+  if (d) {
+    parts.push(
+      table(
+        ["dataset", "task", "rows", "labels", "source", "fingerprint"],
+        [[d.name, d.task, String(d.rows), d.labels.join(", "), d.source, d.fingerprint]],
+      ),
+    );
+  }
+  parts.push(
+    table(
+      ["seed", "strategy", "train", "val", "test", "split fingerprint"],
+      model.splits.map((s) => [
+        String(s.seed),
+        s.by ? `${s.strategy} by ${s.by}` : s.strategy,
+        formatNumber(s.sizes.train),
+        formatNumber(s.sizes.val),
+        formatNumber(s.sizes.test),
+        s.fingerprints.split ?? "",
+      ]),
+    ),
+    "## Systems and chosen hyperparameters",
+    table(
+      ["system", "kind", "swept", "hyperparameters"],
+      model.systems.map((s) => [s.name, s.kind, s.swept ? "yes" : "no", formatParams(s.params)]),
+    ),
+    "## Reproducibility",
+    table(
+      ["fact", "value"],
+      [
+        ["git commit", r.commits.join(", ") || "unknown"],
+        ["uncommitted changes", r.dirty === null ? "unknown" : r.dirty ? "yes" : "no"],
+        ["node", r.node.join(", ")],
+        ["backend", r.backends.join(", ")],
+        ["seeds", r.seeds.join(", ")],
+        ...Object.entries(r.versions),
+      ],
+    ),
+    "Commands to rerun:",
+    ["```sh", ...r.commands.map((command) => command.replace(/```/g, "'''")), "```"].join("\n"),
+  );
+  return `${parts.join("\n\n")}\n`;
+}

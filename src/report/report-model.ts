@@ -1,0 +1,124 @@
+import type { Citation } from "../systems/system.js";
+import type { JsonValue } from "../tracker/types.js";
+import type { Estimate, ReportFigure } from "./figure-spec.js";
+
+/** The dataset a study ran on, as recorded in the study run's `study.json`. */
+export interface ReportDataset {
+  name: string;
+  task: string;
+  rows: number;
+  labels: string[];
+  fingerprint: string;
+  source: string;
+}
+
+/** One seed's split, with its sizes and fingerprints. */
+export interface ReportSplit {
+  seed: number;
+  strategy: string;
+  by?: string;
+  sizes: Record<string, number>;
+  fingerprints: Record<string, string>;
+}
+
+/** A system of the study and the hyperparameters the validation set chose. */
+export interface ReportSystem {
+  name: string;
+  kind: string;
+  /** Hyperparameters of the selected (final) runs. */
+  params: Record<string, JsonValue>;
+  /** True when the study swept this system's hyperparameters. */
+  swept: boolean;
+  /** Tracked runs of this system (trials and finals). */
+  runs: number;
+}
+
+/** One row of the results table: a system's holdout metrics over seeds. */
+export interface ResultRow {
+  system: string;
+  /** Metric name (e.g. "test_f1") → mean and 95% CI over seeds. */
+  metrics: Record<string, Estimate>;
+}
+
+/** A paired comparison of one system against the best system. */
+export interface SystemComparison {
+  system: string;
+  /** Mean paired difference (system − best) in the selection metric. */
+  difference: number;
+  low: number;
+  high: number;
+  p: number;
+  /** Holm-Bonferroni adjusted p-value across all comparisons. */
+  pAdjusted: number;
+  significant: boolean;
+}
+
+/** Significance tests of every system against the best one. */
+export interface SignificanceTests {
+  best: string;
+  metric: string;
+  method: string;
+  alpha: number;
+  comparisons: SystemComparison[];
+}
+
+/** A test example a system got wrong, with the documents a RAG system cited for it. */
+export interface ErrorExample {
+  system: string;
+  runId: string;
+  seed: number | null;
+  id: string;
+  yTrue: string | number;
+  yPred: string | number;
+  citations: Citation[];
+  meta: Record<string, JsonValue>;
+}
+
+/** What someone needs to rerun the study and get the same numbers. */
+export interface Reproducibility {
+  commits: string[];
+  /** True when any run was recorded from a tree with uncommitted changes; null when unknown. */
+  dirty: boolean | null;
+  node: string[];
+  backends: string[];
+  versions: Record<string, string>;
+  seeds: number[];
+  commands: string[];
+}
+
+/** One tracked run as listed in the report's run index. */
+export interface ReportRun {
+  id: string;
+  name: string;
+  system: string;
+  stage: string;
+  seed: number | null;
+  status: string;
+  note: string;
+  params: Record<string, JsonValue>;
+}
+
+/** Everything a study report shows, independent of the output format. */
+export interface ReportModel {
+  experiment: string;
+  question: string;
+  generatedAt: string;
+  /** The metric systems are ranked and selected by (e.g. "test_f1"). */
+  metric: string;
+  higherIsBetter: boolean;
+  dataset: ReportDataset | null;
+  splits: ReportSplit[];
+  systems: ReportSystem[];
+  /** Metric names shown as results-table columns, in order. */
+  metricColumns: string[];
+  results: ResultRow[];
+  tests: SignificanceTests | null;
+  figures: ReportFigure[];
+  errors: ErrorExample[];
+  /** Test errors of all systems before sampling. */
+  errorsTotal: number;
+  runs: ReportRun[];
+  reproducibility: Reproducibility;
+  /** Caveats worth reading before the numbers (missing runs, dirty tree, few seeds). */
+  warnings: string[];
+}
