@@ -1,0 +1,97 @@
+import { z } from "zod";
+import type { Example } from "../data/types.js";
+import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
+import { ModelError } from "../util/errors.js";
+import { fitLogisticRegression, predictProbabilities } from "./logistic-regression.js";
+import { fitRidgeRegression, predictRidge } from "./ridge-regression.js";
+import { stackRows } from "./sparse-matrix.js";
+import { textOf } from "./text-of.js";
+import { fitTfidf, tfidfRow } from "./tfidf-vectorizer.js";
+
+/** Params of the "tfidf-logreg" system; every field has a default and unknown keys are rejected. */
+export const tfidfLogregParams = z
+  .object({
+    /** Vocabulary cap: the terms in most training documents. */
+    maxFeatures: z.number().int().min(1).default(50_000),
+    /** Drop terms seen in fewer training documents than this. */
+    minDf: z.number().int().min(1).default(1),
+    /** 1 + ln(tf) term frequencies. */
+    sublinearTf: z.boolean().default(true),
+    /** Inverse L2 strength of the logistic regression (scikit-learn's C). */
+    C: z.number().positive().default(10),
+    /** L2 strength of the ridge regression used for regression tasks. */
+    alpha: z.number().positive().default(1),
+    /** L-BFGS iteration cap. */
+    maxIterations: z.number().int().min(1).default(300),
+  })
+  .strict();
+
+/** Validated params of the "tfidf-logreg" system. */
+export type TfidfLogregParams = z.output<typeof tfidfLogregParams>;
+
+/**
+ * TF-IDF (sublinear tf, smoothed idf, L2 norm) + multinomial logistic regression, or ridge regression
+ * for regression tasks, both fitted by deterministic L-BFGS: the classic strong text baseline.
+ */
+export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = {
+  kind: "tfidf-logreg",
+  description:
+    "TF-IDF features + L2 logistic regression (ridge regression for regression tasks), fitted by L-BFGS",
+  params: tfidfLogregParams,
+  run: async (context: SystemContext<TfidfLogregParams>) => {
+    const { params } = context;
+    const texts = context.train.map((row) => textOf(row, "tfidf-logreg"));
+    context.progress({ phase: "vectorize", message: `fitting TF-IDF on ${texts.length} rows` });
+    const vectorizer = fitTfidf(texts, params);
+    const x = stackRows(
+      texts.map((text) => tfidfRow(vectorizer, text)),
+      vectorizer.vocabulary.size,
+    );
+    const summary: Record<string, number | string | boolean> = {
+      vocabulary_size: vectorizer.vocabulary.size,
+    };
+    let predict: (example: Example) => Prediction;
+    if (context.task === "classification") {
+      const classOf = new Map(context.labels.map((label, k) => [label, k]));
+      const y = Int32Array.from(context.train, (row) => {
+        const k = row.label === undefined ? undefined : classOf.get(row.label);
+        if (k === undefined)
+          throw new ModelError(`training row "${row.id}" has no known label; check the dataset`);
+        return k;
+      });
+      context.progress({ phase: "train", message: "L-BFGS logistic regression" });
+      const model = fitLogisticRegression(x, y, context.labels.length, {
+        C: params.C,
+        maxIterations: params.maxIterations,
+        tolerance: 1e-6,
+      });
+      summary.iterations = model.iterations;
+      summary.converged = model.converged;
+      predict = (example) => {
+        const p = predictProbabilities(model, tfidfRow(vectorizer, textOf(example, "tfidf-logreg")));
+        let best = 0;
+        for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
+        const scores = Object.fromEntries(context.labels.map((label, k) => [label, p[k] as number]));
+        return { id: example.id, label: context.labels[best] as string, scores };
+      };
+    } else {
+      const y = Float64Array.from(context.train, (row) => {
+        if (row.target === undefined)
+          throw new ModelError(`training row "${row.id}" has no target; check the dataset`);
+        return row.target;
+      });
+      context.progress({ phase: "train", message: "L-BFGS ridge regression" });
+      const model = fitRidgeRegression(x, y, {
+        alpha: params.alpha,
+        maxIterations: params.maxIterations,
+        tolerance: 1e-8,
+      });
+      summary.iterations = model.iterations;
+      predict = (example) => ({
+        id: example.id,
+        value: predictRidge(model, tfidfRow(vectorizer, textOf(example, "tfidf-logreg"))),
+      });
+    }
+    return { valPredictions: context.val.map(predict), testPredictions: context.test.map(predict), summary };
+  },
+};

@@ -1,0 +1,123 @@
+import { join } from "node:path";
+import { z } from "zod";
+import type { Example } from "../data/types.js";
+import { loadPretrainedVectors } from "../finetune/pretrained-vectors.js";
+import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
+import { citationsOf } from "./citations.js";
+import { exampleToDocument } from "./example-document.js";
+import { type KbHit, KnowledgeBase } from "./knowledge-base.js";
+import { saveKnowledgeBase } from "./knowledge-base-file.js";
+import { aggregateTarget, voteLabel } from "./knn-predictor.js";
+import { retrieveMany } from "./retrieve.js";
+import { majorityLabel, meanTarget } from "./training-prior.js";
+import { labelPrecisionAtK } from "./retrieval-quality.js";
+import { meanVectorEmbedder } from "./text-embedder.js";
+
+/** Params of the "rag" system; every field has a default and unknown keys are rejected. */
+export const ragParams = z
+  .object({
+    /** bm25 (lexical), dense (cosine of mean word vectors) or hybrid (reciprocal rank fusion of both). */
+    retriever: z.enum(["bm25", "dense", "hybrid"]).default("bm25"),
+    /** Neighbours per prediction. */
+    k: z.number().int().min(1).default(10),
+    /** How neighbours are weighted: retrieval score, equally, or 1 / rank. */
+    weighting: z.enum(["similarity", "uniform", "rank"]).default("similarity"),
+    /** Regression: weighted mean or weighted median of the neighbours' targets. */
+    aggregate: z.enum(["mean", "median"]).default("mean"),
+    /** BM25 term-frequency saturation (Lucene default 1.2). */
+    k1: z.number().min(0).default(1.2),
+    /** BM25 length normalisation (Lucene default 0.75). */
+    b: z.number().min(0).max(1).default(0.75),
+    /** Reciprocal rank fusion constant for hybrid retrieval. */
+    rrfK: z.number().min(0).default(60),
+    /** Which labelled rows form the knowledge base. */
+    knowledge: z.enum(["train", "train+val"]).default("train"),
+    /** Add the split's update rows to the knowledge base at query time, without retraining (freshness). */
+    useUpdate: z.boolean().default(false),
+  })
+  .strict();
+
+/** Validated params of the "rag" system. */
+export type RagParams = z.output<typeof ragParams>;
+
+/** File name of the knowledge base a RAG run saves in its artifact folder. */
+export const knowledgeBaseArtifact = "knowledge-base.json.gz";
+
+/** Retrieval-augmented kNN: retrieve the k nearest labelled documents and predict from them, citing them. */
+export const ragSystem: SystemDefinition<typeof ragParams> = {
+  kind: "rag",
+  description:
+    "retrieval kNN over a knowledge base (BM25, dense or hybrid); every prediction cites its neighbours",
+  params: ragParams,
+  run: runRag,
+};
+
+async function runRag(context: SystemContext<RagParams>) {
+  const { params } = context;
+  const embedder =
+    params.retriever === "bm25" ? undefined : meanVectorEmbedder(await loadPretrainedVectors());
+  context.progress({ phase: "index", message: "building the knowledge base" });
+  const kb = new KnowledgeBase({ bm25: { k1: params.k1, b: params.b }, embedder });
+  const rows = params.knowledge === "train+val" ? [...context.train, ...context.val] : context.train;
+  kb.add(rows.map(exampleToDocument));
+  const updates = params.useUpdate ? context.update.filter((row) => !kb.has(row.id)) : [];
+  kb.add(updates.map(exampleToDocument));
+  saveKnowledgeBase(kb, join(context.artifactDir, knowledgeBaseArtifact));
+
+  const fallbackLabel = majorityLabel(rows, context.labels);
+  const fallbackTarget = meanTarget(rows);
+  const predict = (examples: Example[], phase: string): { predictions: Prediction[]; precision: number } => {
+    context.progress({ phase, message: `retrieving for ${examples.length} rows` });
+    context.signal?.throwIfAborted();
+    // One extra neighbour so a query that is itself in the base (train+val) can drop itself.
+    const lists = retrieveMany(
+      kb,
+      examples.map((example) => example.text ?? ""),
+      { retriever: params.retriever, k: params.k + 1, rrfK: params.rrfK },
+    );
+    let precisionSum = 0;
+    const predictions = examples.map((example, i) => {
+      const hits = withoutSelf(lists[i] ?? [], example.id, params.k);
+      const prediction: Prediction = { id: example.id, citations: citationsOf(hits) };
+      if (context.task === "classification") {
+        const vote = voteLabel(hits, context.labels, params.weighting, fallbackLabel);
+        prediction.label = vote.label;
+        prediction.scores = vote.scores;
+        if (example.label !== undefined) {
+          precisionSum += labelPrecisionAtK(
+            hits.map((hit) => hit.document.label),
+            example.label,
+            params.k,
+          );
+        }
+      } else {
+        prediction.value = aggregateTarget(hits, params.weighting, params.aggregate, fallbackTarget);
+      }
+      return prediction;
+    });
+    return { predictions, precision: examples.length === 0 ? 0 : precisionSum / examples.length };
+  };
+  const val = predict(context.val, "predict-val");
+  const test = predict(context.test, "predict-test");
+  const summary: Record<string, number | string | boolean> = {
+    kb_size: kb.size,
+    kb_update_docs: updates.length,
+    kb_artifact: knowledgeBaseArtifact,
+    retriever: params.retriever,
+    bm25_k1: params.k1,
+    bm25_b: params.b,
+  };
+  if (embedder) summary.embedder = embedder.name;
+  if (context.task === "classification") {
+    summary.val_label_precision_at_k = val.precision;
+    summary.test_label_precision_at_k = test.precision;
+  }
+  return { valPredictions: val.predictions, testPredictions: test.predictions, summary };
+}
+
+function withoutSelf(hits: KbHit[], id: string, k: number): KbHit[] {
+  return hits
+    .filter((hit) => hit.document.id !== id)
+    .slice(0, k)
+    .map((hit, i) => ({ ...hit, rank: i + 1 }));
+}

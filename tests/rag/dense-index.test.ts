@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DenseIndex } from "../../src/rag/index.js";
+import { createRng } from "../../src/util/random.js";
+
+function randomVector(rng: ReturnType<typeof createRng>, dim: number): Float32Array {
+  return Float32Array.from({ length: dim }, () => rng.normal());
+}
+
+/** Brute force in float64: cosine of every live row, fully sorted. */
+function bruteForce(rows: (Float32Array | undefined)[], query: Float32Array, k: number) {
+  const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  const qn = norm(query);
+  return rows
+    .map((row, slot) => {
+      if (!row) return undefined;
+      const rn = norm(row);
+      const dot = row.reduce((s, x, j) => s + x * (query[j] as number), 0);
+      return { slot, score: rn === 0 || qn === 0 ? 0 : dot / (rn * qn) };
+    })
+    .filter((hit): hit is { slot: number; score: number } => hit !== undefined)
+    .sort((a, b) => b.score - a.score || a.slot - b.slot)
+    .slice(0, k);
+}
+
+test("dense top-k (one at a time and batched) equals a brute-force cosine sort, across dims and removals", () => {
+  for (const [seed, dim, n, k] of [
+    [1, 100, 700, 10],
+    [2, 7, 50, 3],
+    [3, 1, 20, 5],
+    [4, 33, 300, 1],
+    [5, 16, 5, 10],
+  ] as const) {
+    const rng = createRng(seed);
+    const index = new DenseIndex(dim, 4);
+    const rows: (Float32Array | undefined)[] = [];
+    for (let slot = 0; slot < n; slot++) {
+      const v = slot === 3 ? new Float32Array(dim) : randomVector(rng, dim);
+      rows.push(v);
+      index.add(slot, v);
+    }
+    for (let slot = 0; slot < n; slot += 7) {
+      index.remove(slot);
+      rows[slot] = undefined;
+    }
+    assert.equal(index.size, rows.filter(Boolean).length);
+    const queries = Array.from({ length: 37 }, () => randomVector(rng, dim));
+    const batched = index.searchBatch(queries, k);
+    queries.forEach((query, q) => {
+      const want = bruteForce(rows, query, k);
+      for (const got of [index.search(query, k), batched[q] ?? []]) {
+        assert.equal(got.length, want.length);
+        got.forEach((hit, i) => {
+          assert.ok(
+            Math.abs(hit.score - (want[i]?.score as number)) < 1e-5,
+            `seed ${seed} query ${q} rank ${i + 1}`,
+          );
+          assert.notEqual(rows[hit.slot], undefined, "a removed row was returned");
+        });
+      }
+    });
+  }
+});
+
+test("a dense index rejects a vector of the wrong dimension", () => {
+  const index = new DenseIndex(3);
+  assert.throws(() => index.add(0, [1, 2]), RangeError);
+});
