@@ -13,7 +13,9 @@ const names = requested.length > 0 ? requested : Object.keys(benchmarks);
 for (const name of names) {
   const load = benchmarks[name];
   if (!load) {
-    process.stderr.write(`bench: unknown benchmark "${name}"; choose from ${Object.keys(benchmarks).join(", ")}\n`);
+    process.stderr.write(
+      `bench: unknown benchmark "${name}"; choose from ${Object.keys(benchmarks).join(", ")}\n`,
+    );
     process.exit(2);
   }
   process.stdout.write(`\n## ${name}\n`);
