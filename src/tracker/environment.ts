@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { arch, cpus, hostname, platform, release } from "node:os";
 import { sha256 } from "../util/hash.js";
@@ -59,6 +60,21 @@ function machineFacts(): { os: string; cpu: string; hostname: string } {
   return machine;
 }
 
+/**
+ * The start time of a process (field 22 of /proc/PID/stat: clock ticks since boot), or null where
+ * /proc is missing. With the pid it identifies one process, even after the pid is reused.
+ */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Captures the facts recorded with every run: git state, Node, OS, CPU, expbook version, command line. */
 export function captureEnvironment(extra: Partial<RunEnvironment> = {}): RunEnvironment {
   const { os, cpu, hostname } = machineFacts();
@@ -71,7 +87,8 @@ export function captureEnvironment(extra: Partial<RunEnvironment> = {}): RunEnvi
     command: [...process.argv],
     hostname,
     pid: process.pid,
+    pidStart: processStartTime(process.pid),
   };
   // pid and host identify the live process (used to tell a crash); callers cannot override them.
-  return { ...env, ...extra, hostname: env.hostname, pid: env.pid };
+  return { ...env, ...extra, hostname: env.hostname, pid: env.pid, pidStart: env.pidStart ?? null };
 }

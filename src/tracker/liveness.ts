@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { hostname } from "node:os";
+import { processStartTime } from "./environment.js";
 import type { RunRecord } from "./types.js";
 
 /** How often a live run touches its heartbeat file. */
@@ -13,14 +14,19 @@ export const DEFAULT_STALE_AFTER_MS = 120_000;
 
 const thisHost = hostname();
 
-/** True when a process with this pid exists on this host (EPERM: exists but is someone else's). */
-export function pidAlive(pid: number): boolean {
+/**
+ * True when a process with this pid exists on this host (EPERM: exists but is someone else's) and,
+ * when its start time was recorded, it is the same process rather than a later one that reused the pid.
+ */
+export function pidAlive(pid: number, startTime?: string | null): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  if (startTime === undefined || startTime === null) return true;
+  const current = processStartTime(pid);
+  return current === null || current === startTime;
 }
 
 /**
@@ -33,7 +39,11 @@ export function effectiveStatus(
   staleAfterMs: number,
 ): RunRecord["status"] {
   if (record.status !== "running") return record.status;
-  if (record.env.hostname === thisHost && record.env.pid !== process.pid && !pidAlive(record.env.pid)) {
+  if (
+    record.env.hostname === thisHost &&
+    record.env.pid !== process.pid &&
+    !pidAlive(record.env.pid, record.env.pidStart)
+  ) {
     return "crashed";
   }
   let beat: number;

@@ -27,6 +27,8 @@ export interface RunEnvironment {
   command: string[];
   hostname: string;
   pid: number;
+  /** When the process started (Linux: clock ticks since boot, from /proc), so a reused pid is not taken for it. */
+  pidStart?: string | null;
 }
 
 /** What `tracker.startRun` takes. */
