@@ -50,6 +50,7 @@ export function register(program: Command): void {
           ...(flags.workers ? { workers: integerFlag("workers", flags.workers) } : {}),
           progress: {
             onPhase: (phase, count, reused) => {
+              if (count === 0) return;
               total += count - reused;
               progress.log(
                 `${loaded.study.name}: ${phase}: ${count} run(s)${reused ? `, ${reused} already done (reused)` : ""}`,
