@@ -36,12 +36,22 @@ export function addDatasetFlags(command: Command): Command {
     .option("--keep-headers", "spam-assassin: keep e-mail headers in the text (they leak the label)");
 }
 
-/** Adds --strategy/--by/--seed/--train/--val/--test/--update. */
-export function addSplitFlags(command: Command, defaultStrategy = "stratified"): Command {
+/** How a command names its split flags: `split` uses `--strategy`, `fit` uses `--split`. */
+export interface SplitFlagNames {
+  strategyFlag?: "strategy" | "split";
+  seedHelp?: string;
+}
+
+/** Adds --strategy (or --split)/--by/--seed/--train/--val/--test/--update. */
+export function addSplitFlags(command: Command, names: SplitFlagNames = {}): Command {
   return command
-    .option("--strategy <name>", "random | stratified | temporal | group", defaultStrategy)
+    .option(
+      `--${names.strategyFlag ?? "strategy"} <name>`,
+      "random | stratified | temporal | group",
+      "stratified",
+    )
     .option("--by <column>", "time column (temporal) or group column (group)")
-    .option("--seed <n>", "split seed", "1")
+    .option("--seed <n>", names.seedHelp ?? "split seed", "1")
     .option("--train <fraction>", "train fraction", "0.7")
     .option("--val <fraction>", "validation fraction", "0.15")
     .option("--test <fraction>", "test fraction", "0.15")

@@ -7,6 +7,7 @@ import { openTracker } from "../tracker/tracker.js";
 import { InputError } from "../util/errors.js";
 import {
   addDatasetFlags,
+  addSplitFlags,
   type DatasetFlags,
   datasetOptions,
   integerFlag,
@@ -43,24 +44,17 @@ export function register(program: Command): void {
     )
     .argument("<kind>", `system kind: ${systemKinds.join(" | ")}`)
     .option("--dataset <name>", "built-in dataset name or a .csv/.jsonl path")
-    .option("--split <strategy>", "random | stratified | temporal | group", "stratified")
-    .option("--by <column>", "time column (temporal) or group column (group)")
-    .option("--seed <n>", "seed for the model and (unless --split-seed) the split", "1")
     .option("--split-seed <n>", "seed for the split, if different")
-    .option("--train <fraction>", "train fraction", "0.7")
-    .option("--val <fraction>", "validation fraction", "0.15")
-    .option("--test <fraction>", "test fraction", "0.15")
-    .option(
-      "--update <fraction>",
-      "temporal only: share of the test period held out as knowledge-base updates",
-    )
     .option("--labelled <n>", "train on a seeded, stratified subsample of n labelled rows")
     .option("--set <key=value>", "a system param (repeatable), e.g. --set learningRate=0.01", collectSet, [])
     .option("--store <dir>", "run store (default: $EXPBOOK_STORE or .expbook/)")
     .option("--experiment <name>", "experiment to log the run under (default: fit-<kind>)")
     .option("--name <name>", "run name")
     .option("--json", "print { runId, status, backend, summary } as JSON");
-  addDatasetFlags(command).action(
+  addSplitFlags(addDatasetFlags(command), {
+    strategyFlag: "split",
+    seedHelp: "seed for the model and (unless --split-seed) the split",
+  }).action(
     action(async (kind: string, flags: FitFlags) => {
       if (!flags.dataset)
         throw new InputError("fit needs --dataset NAME (see `expbook datasets`) or a .csv/.jsonl path");
