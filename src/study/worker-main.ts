@@ -4,8 +4,14 @@ import { isUserError } from "../util/errors.js";
 import { runStudyJob } from "./run-job.js";
 import type { JobMessage, WorkerMessage } from "./worker-protocol.js";
 
+// The parent may be gone (Ctrl-C, killed): then there is no one to tell, and the run is already stored.
 function send(message: WorkerMessage): void {
-  process.send?.(message);
+  if (!process.connected) return;
+  try {
+    process.send?.(message, undefined, {}, () => {});
+  } catch {
+    // The channel closed between the check and the send.
+  }
 }
 
 process.on("disconnect", () => {

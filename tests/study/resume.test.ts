@@ -88,4 +88,51 @@ describe("an interrupted study", () => {
       "nothing is left reading as running",
     );
   });
+
+  test("Ctrl-C (SIGINT) stops cleanly: the study and its unfinished runs read killed, nothing stays running", async () => {
+    const path = join(work.path, "sigint.json");
+    const store = join(work.path, "store-sigint");
+    const slow = { name: "ft", kind: "finetune", params: { epochs: 20, patience: 20 } };
+    writeFileSync(
+      path,
+      JSON.stringify({
+        ...study,
+        name: "sigint-check",
+        dataset: { name: "spam-assassin" },
+        split: { strategy: "stratified" },
+        systems: [slow],
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      [bin, "run", path, "--store", store, "--workers", "1", "--no-report"],
+      { stdio: "ignore" },
+    );
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      await sleep(200);
+      const runs = await listRuns(store).catch(() => []);
+      if (runs.some((run) => run.tags?.stage === "final" && run.status === "running")) break;
+    }
+    child.kill("SIGINT");
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once("exit", (code, signal) => resolve({ code, signal })),
+    );
+    assert.ok(exit.signal === "SIGINT" || exit.code !== 0, `exit ${JSON.stringify(exit)}`);
+    // The worker notices its parent is gone at its next yield, marks its run killed and exits.
+    let runs = await listRuns(store);
+    for (let i = 0; i < 60 && runs.some((run) => run.status === "running"); i++) {
+      await sleep(500);
+      runs = await listRuns(store);
+    }
+    assert.equal(runs.find((run) => run.tags?.stage === "study")?.status, "killed");
+    assert.ok(
+      runs.some((run) => run.status === "killed" && run.tags?.stage === "final"),
+      `the interrupted run reads killed: ${JSON.stringify(runs.map((run) => [run.status, run.tags]))}`,
+    );
+    assert.deepEqual(
+      runs.filter((run) => !["killed", "finished"].includes(run.status)),
+      [],
+    );
+  });
 });
