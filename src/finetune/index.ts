@@ -12,8 +12,8 @@ export {
 } from "./fit-network.js";
 export { loadModel, modelFiles, saveModel } from "./model-artifact.js";
 export { type FinetuneParams, finetuneParams } from "./params.js";
+export { cacheDirectory } from "../util/cache-dir.js";
 export {
-  cacheDirectory,
   loadPretrainedVectors,
   meanVector,
   type PretrainedVectorOptions,

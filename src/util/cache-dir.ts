@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { projectRoot } from "./version.js";
 
 /** Where expbook keeps derived caches: env EXPBOOK_CACHE, else `<project>/.cache/expbook` (git-ignored). */
@@ -8,17 +8,16 @@ export function cacheDirectory(): string {
 }
 
 /**
- * Writes a cache file atomically (a temporary file renamed into place), so a concurrent reader sees
- * either nothing or the whole file. Failing to write a cache is not an error: the caller recomputes.
+ * Writes a file atomically (a temporary file renamed into place), so a concurrent reader sees either
+ * no file or the whole one; the temporary file never outlives a failure. Throws what the write threw.
  */
-export function writeCacheFile(path: string, data: string | Uint8Array): boolean {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+export function writeFileAtomically(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${process.hrtime.bigint()}.tmp`;
   try {
-    mkdirSync(join(path, ".."), { recursive: true });
     writeFileSync(temporary, data);
     renameSync(temporary, path);
-    return true;
-  } catch {
-    return false;
+  } finally {
+    rmSync(temporary, { force: true });
   }
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDirectory, writeCacheFile } from "../../util/cache-dir.js";
+import { cacheDirectory, writeFileAtomically } from "../../util/cache-dir.js";
 import { DatasetError } from "../../util/errors.js";
 import type { Example } from "../types.js";
-import { stdlibDataPath } from "./stdlib-path.js";
+import { stdlibDataPath, stdlibVersion } from "./stdlib-path.js";
 
 interface RawMessage {
   id: string;
@@ -45,10 +45,7 @@ export function loadSpamAssassinRows(options: SpamAssassinOptions = {}): Example
  * 6,046 files is slow, so the first read writes them as one cache file keyed by the package version.
  */
 function readMessages(): RawMessage[] {
-  const packageJson = JSON.parse(readFileSync(stdlibDataPath("spam-assassin", "package.json"), "utf8")) as {
-    version: string;
-  };
-  const cachePath = join(cacheDirectory(), "datasets", `spam-assassin-${packageJson.version}.json`);
+  const cachePath = join(cacheDirectory(), "datasets", `spam-assassin-${stdlibVersion()}.json`);
   try {
     return JSON.parse(readFileSync(cachePath, "utf8")) as RawMessage[];
   } catch {
@@ -69,6 +66,10 @@ function readMessages(): RawMessage[] {
     ) as RawMessage;
     return { id: raw.id, group: raw.group, text: raw.text };
   });
-  writeCacheFile(cachePath, JSON.stringify(messages));
+  try {
+    writeFileAtomically(cachePath, JSON.stringify(messages));
+  } catch {
+    // A cache that cannot be written only costs speed: the next load reads the package's files again.
+  }
   return messages;
 }
