@@ -56,3 +56,21 @@ export function headline(model: ReportModel): string[] {
   }
   return lines;
 }
+
+/** The significance-test table (header and one row per comparison), shared by the HTML and Markdown reports. */
+export function significanceTable(tests: NonNullable<ReportModel["tests"]>): {
+  header: string[];
+  rows: string[][];
+} {
+  return {
+    header: ["system", `difference vs ${tests.best}`, "95% CI", "p", "Holm p", "significant"],
+    rows: tests.comparisons.map((c) => [
+      c.system,
+      formatNumber(c.difference),
+      `[${formatNumber(c.low)}, ${formatNumber(c.high)}]`,
+      formatP(c.p),
+      formatP(c.pAdjusted),
+      c.significant ? "yes" : "no",
+    ]),
+  };
+}

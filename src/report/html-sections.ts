@@ -1,5 +1,12 @@
 import { escapeHtml as e } from "./escape.js";
-import { formatEstimate, formatNumber, formatP, formatParam, formatParams, headline } from "./format.js";
+import {
+  formatEstimate,
+  formatNumber,
+  formatParam,
+  formatParams,
+  headline,
+  significanceTable,
+} from "./format.js";
 import type { ReportModel } from "./report-model.js";
 
 function table(headers: readonly string[], rows: readonly string[][], className = ""): string {
@@ -32,20 +39,10 @@ export function resultsSection(model: ReportModel): string {
       : "<p>No significance tests: see the warnings under the answer.</p>";
   if (model.tests && model.tests.comparisons.length > 0) {
     const t = model.tests;
+    const significance = significanceTable(t);
     tests = `<p>Each system against the best, <b>${e(t.best)}</b>, on ${e(t.metric)}: ${e(t.method)}.
 p-values are Holm-Bonferroni adjusted across ${t.comparisons.length} comparison(s); α = ${t.alpha}.</p>
-${table(
-  ["system", `difference vs ${t.best}`, "95% CI", "p", "Holm p", "significant"],
-  t.comparisons.map((c) => [
-    c.system,
-    formatNumber(c.difference),
-    `[${formatNumber(c.low)}, ${formatNumber(c.high)}]`,
-    formatP(c.p),
-    formatP(c.pAdjusted),
-    c.significant ? "yes" : "no",
-  ]),
-  "numbers",
-)}`;
+${table(significance.header, significance.rows, "numbers")}`;
   }
   return `<section id="results"><h2>Results</h2>
 <p>Holdout metrics per system: mean over ${seeds} seed(s) with a 95% confidence interval in brackets.

@@ -1,5 +1,5 @@
 import { escapeMarkdown as m } from "./escape.js";
-import { formatEstimate, formatNumber, formatP, formatParams, headline } from "./format.js";
+import { formatEstimate, formatNumber, formatParams, headline, significanceTable } from "./format.js";
 import type { ReportModel } from "./report-model.js";
 
 function table(headers: readonly string[], rows: readonly string[][]): string {
@@ -33,19 +33,10 @@ export function renderMarkdown(model: ReportModel): string {
   ];
   const t = model.tests;
   if (t && t.comparisons.length > 0) {
+    const significance = significanceTable(t);
     parts.push(
       `Each system against the best, **${m(t.best)}**, on ${m(t.metric)}: ${m(t.method)}. Holm-Bonferroni adjusted, α = ${t.alpha}.`,
-      table(
-        ["system", `difference vs ${t.best}`, "95% CI", "p", "Holm p", "significant"],
-        t.comparisons.map((c) => [
-          c.system,
-          formatNumber(c.difference),
-          `[${formatNumber(c.low)}, ${formatNumber(c.high)}]`,
-          formatP(c.p),
-          formatP(c.pAdjusted),
-          c.significant ? "yes" : "no",
-        ]),
-      ),
+      table(significance.header, significance.rows),
     );
   } else {
     parts.push(
