@@ -1,6 +1,5 @@
-import { InputError } from "../util/errors.js";
 import { createRng } from "../util/random.js";
-import { checkResampling, checkSameLength, quantileSorted } from "./validate.js";
+import { resamplingOptions, checkSameLength, quantileSorted } from "./validate.js";
 
 /** Resampling options: a seed is required so every interval can be reproduced. */
 export interface BootstrapOptions {
@@ -49,10 +48,7 @@ export function bootstrapCI(
   metric: ((sample: unknown[]) => number) | ((yTrue: unknown[], yPred: unknown[]) => number),
   options: BootstrapOptions,
 ): BootstrapInterval {
-  const resamples = options.resamples ?? 1000;
-  const confidence = options.confidence ?? 0.95;
-  checkResampling("bootstrapCI", resamples, confidence);
-  if (!Number.isFinite(options?.seed)) throw new InputError("bootstrapCI: pass a numeric seed");
+  const { resamples, confidence } = resamplingOptions("bootstrapCI", options);
   const columns: readonly (readonly unknown[])[] = Array.isArray(data)
     ? [data]
     : [(data as PairedSample<unknown, unknown>).yTrue, (data as PairedSample<unknown, unknown>).yPred];

@@ -1,7 +1,6 @@
-import { InputError } from "../util/errors.js";
 import { createRng } from "../util/random.js";
 import type { BootstrapOptions } from "./bootstrap-ci.js";
-import { checkResampling, checkSameLength, quantileSorted } from "./validate.js";
+import { resamplingOptions, checkSameLength, quantileSorted } from "./validate.js";
 
 /** The difference in a metric between two systems on the same examples, with its bootstrap CI. */
 export interface PairedBootstrapResult {
@@ -34,10 +33,7 @@ export function pairedBootstrap<T, P>(
   metric: (yTrue: T[], yPred: P[]) => number,
   options: BootstrapOptions,
 ): PairedBootstrapResult {
-  const resamples = options.resamples ?? 1000;
-  const confidence = options.confidence ?? 0.95;
-  checkResampling("pairedBootstrap", resamples, confidence);
-  if (!Number.isFinite(options?.seed)) throw new InputError("pairedBootstrap: pass a numeric seed");
+  const { resamples, confidence } = resamplingOptions("pairedBootstrap", options);
   const n = checkSameLength("pairedBootstrap", { yTrue, predA, predB });
   const a = metric([...yTrue], [...predA]);
   const b = metric([...yTrue], [...predB]);

@@ -1,7 +1,6 @@
-import { InputError } from "../util/errors.js";
 import { createRng } from "../util/random.js";
 import { tieTolerance } from "./paired-bootstrap.js";
-import { checkResampling, checkSameLength } from "./validate.js";
+import { resamplingOptions, checkSameLength } from "./validate.js";
 
 /** Result of an approximate randomisation test between two systems. */
 export interface PermutationTestResult {
@@ -25,9 +24,10 @@ export function permutationTest<T, P>(
   metric: (yTrue: T[], yPred: P[]) => number,
   options: { seed: number; resamples?: number },
 ): PermutationTestResult {
-  const resamples = options.resamples ?? 1000;
-  checkResampling("permutationTest", resamples);
-  if (!Number.isFinite(options?.seed)) throw new InputError("permutationTest: pass a numeric seed");
+  const { resamples } = resamplingOptions("permutationTest", {
+    seed: options.seed,
+    resamples: options.resamples,
+  });
   const n = checkSameLength("permutationTest", { yTrue, predA, predB });
   const truth = [...yTrue];
   const a = metric(truth, [...predA]);

@@ -15,14 +15,24 @@ export function checkSameLength(what: string, arrays: Record<string, readonly un
   return first.length;
 }
 
-/** Throws InputError unless `resamples` is a positive integer and `confidence` is in (0, 1). */
-export function checkResampling(what: string, resamples: number, confidence = 0.95): void {
+/**
+ * Fills the defaults of a resampling method's options (1,000 resamples, 95% confidence) and checks
+ * them, with the seed every resampling needs; errors name the method.
+ */
+export function resamplingOptions(
+  what: string,
+  options: { seed: number; resamples?: number; confidence?: number },
+): { seed: number; resamples: number; confidence: number } {
+  const resamples = options.resamples ?? 1000;
+  const confidence = options.confidence ?? 0.95;
   if (!Number.isInteger(resamples) || resamples < 1) {
     throw new InputError(`${what}: resamples must be a positive integer, not ${resamples}`);
   }
   if (!(confidence > 0 && confidence < 1)) {
     throw new InputError(`${what}: confidence must be between 0 and 1 (e.g. 0.95), not ${confidence}`);
   }
+  if (!Number.isFinite(options?.seed)) throw new InputError(`${what}: pass a numeric seed`);
+  return { seed: options.seed, resamples, confidence };
 }
 
 /** Linear-interpolation percentile of sorted values (numpy's default `percentile` method), q in [0, 1]. */
