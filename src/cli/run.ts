@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { writeReport } from "../report/write-report.js";
 import { loadStudy } from "../study/load-study.js";
+import type { StudyJob } from "../study/plan.js";
 import { runStudy } from "../study/run-study.js";
 import { resolveStoreDir } from "../tracker/store-layout.js";
 import { integerFlag } from "./dataset-flags.js";
@@ -18,6 +19,11 @@ interface RunFlags {
   md?: string;
   report?: boolean;
   json?: boolean;
+}
+
+/** The progress-bar label of a job: its key's start (jobs of one system differ by seed) and its system. */
+function jobLabel(job: StudyJob): string {
+  return `${job.key.slice(0, 6)} ${job.system}`;
 }
 
 /** `expbook run STUDY`: runs a study, prints its summary table and writes its report. */
@@ -57,10 +63,10 @@ export function register(program: Command): void {
               );
               progress.overall(settled, total);
             },
-            onJobProgress: (job, event) => progress.update(job.key.slice(0, 6) + " " + job.system, event),
+            onJobProgress: (job, event) => progress.update(jobLabel(job), event),
             onJobSettled: (job, outcome) => {
               settled++;
-              progress.finish(job.key.slice(0, 6) + " " + job.system);
+              progress.finish(jobLabel(job));
               progress.overall(
                 settled,
                 total,

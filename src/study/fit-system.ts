@@ -3,7 +3,7 @@ import type { SplitOptions } from "../data/split.js";
 import { subsampleRows } from "../data/subsample.js";
 import type { Dataset, Split } from "../data/types.js";
 import { loadSystem } from "../systems/registry.js";
-import type { Prediction, ProgressEvent } from "../systems/system.js";
+import type { ProgressEvent } from "../systems/system.js";
 import { validateSystemParams } from "../systems/validate-params.js";
 import { isUserError } from "../util/errors.js";
 import type { Tracker } from "../tracker/tracker.js";
@@ -123,17 +123,18 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
       ...predictionRows("val", request.split.val, output.valPredictions, dataset.task),
       ...(scoreTest ? predictionRows("test", request.split.test, output.testPredictions, dataset.task) : []),
     ];
-    const scored = (prefix: "val" | "test", predictions: Prediction[]) =>
+    // Every row has a prediction (predictionRows checks it); without test rows the test scores are empty.
+    const scored = (prefix: "val" | "test") =>
       scorePredictionRows(
         prefix,
-        rows.filter((row) => row.split === prefix && predictions.length > 0),
+        rows.filter((row) => row.split === prefix),
         dataset.task,
         dataset.labels,
         dataset.positiveLabel,
       );
     const summary: Record<string, number | string | boolean> = {
-      ...scored("val", output.valPredictions),
-      ...(scoreTest ? scored("test", output.testPredictions) : {}),
+      ...scored("val"),
+      ...scored("test"),
       n_train: train.length,
       n_val: request.split.val.length,
       n_test: scoreTest ? request.split.test.length : 0,
@@ -146,7 +147,7 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
     };
     run.summary(summary);
     if (output.tags) run.tag(output.tags);
-    await run.artifact(predictionsArtifact, rows.map((row) => JSON.stringify(row)).join("\n") + "\n");
+    await run.artifact(predictionsArtifact, `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
     await run.finish();
     return { runId: run.id, status: "finished", ...(env.backend ? { backend: env.backend } : {}), summary };
   } catch (error) {
