@@ -66,3 +66,52 @@ test("a dense index rejects a vector of the wrong dimension", () => {
   const index = new DenseIndex(3);
   assert.throws(() => index.add(0, [1, 2]), RangeError);
 });
+
+test("batched search returns exactly the one-at-a-time hits, even among near-ties the int16 screen cannot tell apart", () => {
+  for (const [seed, dim, n, k, jitter] of [
+    [11, 100, 3000, 10, 1e-6],
+    [12, 99, 2000, 25, 1e-5],
+    [13, 3, 400, 7, 1e-4],
+    [14, 64, 1500, 1, 0],
+    [15, 101, 900, 50, 1e-3],
+  ] as const) {
+    const rng = createRng(seed);
+    const index = new DenseIndex(dim);
+    // A few centres, each copied many times with tiny perturbations: hundreds of documents whose
+    // cosines to a query agree to within the int16 codes' error, plus exact duplicates (ties).
+    const centres = Array.from({ length: 5 }, () => randomVector(rng, dim));
+    for (let slot = 0; slot < n; slot++) {
+      const centre = centres[slot % centres.length] as Float32Array;
+      index.add(
+        slot,
+        centre.map((x) => x + jitter * rng.normal()),
+      );
+    }
+    for (let slot = 5; slot < n; slot += 11) index.remove(slot);
+    const queries = [
+      ...centres.map((centre) => centre.map((x) => x + 1e-3 * rng.normal())),
+      ...Array.from({ length: 10 }, () => randomVector(rng, dim)),
+    ];
+    const batched = index.searchBatch(queries, k);
+    queries.forEach((query, q) => {
+      assert.deepEqual(batched[q], index.search(query, k), `seed ${seed} query ${q}`);
+    });
+  }
+});
+
+test("batched search handles k = 0, k beyond the live documents, an empty index and a re-added slot", () => {
+  const rng = createRng(21);
+  const index = new DenseIndex(10);
+  const query = randomVector(rng, 10);
+  assert.deepEqual(index.searchBatch([query], 3), [[]]);
+  for (let slot = 0; slot < 6; slot++) index.add(slot, randomVector(rng, 10));
+  index.remove(2);
+  index.add(2, query);
+  index.remove(4);
+  assert.deepEqual(index.searchBatch([query], 0), [[]]);
+  const all = index.searchBatch([query, query], 10);
+  assert.equal(all[0]?.length, 5);
+  assert.equal(all[0]?.[0]?.slot, 2);
+  assert.deepEqual(all[0], index.search(query, 10));
+  assert.deepEqual(all[1], all[0]);
+});

@@ -1,0 +1,165 @@
+import { createSimdKernels, type SimdKernels, screenQueries, screenRowsOf4 } from "./simd-kernels.js";
+import { TopK } from "./top-k.js";
+
+/** Scale of the int16 codes: a unit vector's components (|x| ≤ 1) become integers within ±32,003. */
+const scale = 32000;
+/** Documents per screening block (4 per int16 vector × screenRowsOf4 vectors). */
+const blockDocs = 4 * screenRowsOf4;
+/** Blocks per kernel call: limits tighten between calls as the running top k improves. */
+const chunkBlocks = 512;
+const int32Min = -2147483648;
+/** Slack for norms of float32-normalised vectors (1 ± a few ulps) in the error bound. */
+const normSlack = 1.0001;
+
+/**
+ * An int16 copy of the dense index's unit vectors, used to screen candidates for exact top-k search
+ * of up to 4 queries at a time. Codes are round(32000·x), so the integer dot product I of a query and
+ * a document differs from 32000² times their exact cosine by at most
+ *   Δ = 32000·(‖e_q‖ + ‖e_d‖)·1.0001 + ‖e_q‖·‖e_d‖ + 32000²·ε,
+ * where e are the rounding errors (kept exactly per query and as a running maximum over documents)
+ * and ε bounds the float32 rounding of the exact kernel. Any document of the exact top k therefore
+ * has I ≥ T − 2Δ, T being the k-th largest I among live documents; the screen returns every such
+ * document, and the caller rescores them in float32. The results equal exhaustive float32 search.
+ * Integer sums cannot overflow: |I| ≤ ‖codes_q‖·‖codes_d‖ < 32,020² < 2³¹.
+ */
+export class QuantisedScreen {
+  private readonly pairs: number;
+  private readonly blockBytes: number;
+  private readonly queryOffset = screenQueries * 16;
+  private readonly outOffset: number;
+  private readonly outStride = screenQueries * screenRowsOf4 * 16 + 16;
+  private readonly matrixOffset: number;
+  private readonly kernels: SimdKernels;
+  private codes: Int16Array;
+  private ints: Int32Array;
+  private capacity = 0;
+  private maxDocError = 0;
+  private readonly epsilon: number;
+
+  constructor(readonly dim: number) {
+    this.pairs = Math.ceil(dim / 2);
+    this.blockBytes = this.pairs * screenRowsOf4 * 16;
+    this.outOffset = align16(this.queryOffset + this.pairs * screenQueries * 4);
+    this.matrixOffset = this.outOffset + chunkBlocks * this.outStride;
+    this.epsilon = (2 * (dim + 8)) / 2 ** 24;
+    this.kernels = createSimdKernels(this.matrixOffset);
+    this.codes = new Int16Array(this.kernels.memory.buffer);
+    this.ints = new Int32Array(this.kernels.memory.buffer);
+  }
+
+  /** Stores the int16 codes of a unit vector (or a zero vector) at `slot`. */
+  set(slot: number, unit: Float32Array): void {
+    this.ensureCapacity(slot + 1);
+    let squaredError = 0;
+    for (let x = 0; x < this.dim; x++) {
+      const exact = (unit[x] as number) * scale;
+      const code = Math.round(exact);
+      squaredError += (code - exact) * (code - exact);
+      this.codes[this.codeIndex(slot, x)] = code;
+    }
+    this.maxDocError = Math.max(this.maxDocError, Math.sqrt(squaredError));
+  }
+
+  /** Zeroes the codes at `slot` (a removed document scores 0 and must be masked by the caller). */
+  clear(slot: number): void {
+    if (slot >= this.capacity) return;
+    for (let x = 0; x < this.dim; x++) this.codes[this.codeIndex(slot, x)] = 0;
+  }
+
+  /**
+   * For up to 4 unit queries, the slots among [0, slots) with `alive[slot] === 1` that may belong to
+   * the exact top k (a superset of it), in slot order.
+   */
+  candidates(queries: readonly Float32Array[], slots: number, alive: Uint8Array, k: number): number[][] {
+    const count = queries.length;
+    const margins = queries.map((query, i) => 2 * this.writeQuery(i, query));
+    for (let i = count; i < screenQueries; i++) this.writeQuery(i, undefined);
+    const tops = queries.map(() => new TopK(k));
+    const found = queries.map(() => ({ slots: [] as number[], scores: [] as number[] }));
+    const limits = new Float64Array(screenQueries).fill(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < count; i++) limits[i] = Number.NEGATIVE_INFINITY;
+    const blocks = Math.ceil(slots / blockDocs);
+    const ints = this.ints;
+    const scoresPerBlock = screenQueries * blockDocs;
+    for (let first = 0; first < blocks; first += chunkBlocks) {
+      this.writeLimits(limits);
+      const chunk = Math.min(chunkBlocks, blocks - first);
+      this.kernels.screen(0, this.matrixOffset + first * this.blockBytes, chunk, this.pairs, this.outOffset);
+      for (let b = 0; b < chunk; b++) {
+        const base = (this.outOffset + b * this.outStride) / 4;
+        if (ints[base + scoresPerBlock] === 0) continue;
+        const firstSlot = (first + b) * blockDocs;
+        for (let i = 0; i < count; i++) {
+          let limit = limits[i] as number;
+          const top = tops[i] as TopK;
+          const hits = found[i] as { slots: number[]; scores: number[] };
+          for (let r = 0; r < blockDocs; r++) {
+            const score = ints[base + i * blockDocs + r] as number;
+            const slot = firstSlot + r;
+            if (score < limit || slot >= slots || alive[slot] !== 1) continue;
+            hits.slots.push(slot);
+            hits.scores.push(score);
+            top.push(slot, score);
+            limit = top.threshold - (margins[i] as number);
+          }
+          limits[i] = limit;
+        }
+      }
+    }
+    return found.map((hits, i) =>
+      hits.slots.filter((_, c) => (hits.scores[c] as number) >= (limits[i] as number)),
+    );
+  }
+
+  /** Writes query i's codes (or zeros) and returns its error bound Δ in integer units. */
+  private writeQuery(i: number, unit: Float32Array | undefined): number {
+    const codes = this.codes;
+    const base = this.queryOffset / 2;
+    let squaredError = 0;
+    for (let x = 0; x < this.pairs * 2; x++) {
+      const exact = unit !== undefined && x < this.dim ? (unit[x] as number) * scale : 0;
+      const code = Math.round(exact);
+      squaredError += (code - exact) * (code - exact);
+      codes[base + ((x >> 1) * screenQueries + i) * 2 + (x & 1)] = code;
+    }
+    const queryError = Math.sqrt(squaredError);
+    const docError = this.maxDocError;
+    return (
+      scale * normSlack * (queryError + docError) +
+      queryError * docError +
+      scale * scale * normSlack * normSlack * this.epsilon
+    );
+  }
+
+  /** Writes each query's limit as an int32 splatted over 4 lanes (rounded down, clamped to int32). */
+  private writeLimits(limits: Float64Array): void {
+    for (let i = 0; i < screenQueries; i++) {
+      const limit = limits[i] as number;
+      const value = limit === Number.POSITIVE_INFINITY ? 2147483647 : Math.max(int32Min, Math.floor(limit));
+      this.ints.fill(value, i * 4, i * 4 + 4);
+    }
+  }
+
+  private codeIndex(slot: number, x: number): number {
+    const block = Math.floor(slot / blockDocs);
+    const within = slot % blockDocs;
+    const byte =
+      this.matrixOffset + block * this.blockBytes + (x >> 1) * screenRowsOf4 * 16 + (within >> 2) * 16;
+    return byte / 2 + (within & 3) * 2 + (x & 1);
+  }
+
+  private ensureCapacity(slots: number): void {
+    if (slots <= this.capacity) return;
+    let next = Math.max(blockDocs, this.capacity);
+    while (next < slots) next *= 2;
+    const needed = this.matrixOffset + Math.ceil(next / blockDocs) * this.blockBytes;
+    const memory = this.kernels.memory;
+    if (needed > memory.buffer.byteLength)
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+    this.codes = new Int16Array(memory.buffer);
+    this.ints = new Int32Array(memory.buffer);
+    this.capacity = next;
+  }
+}
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
