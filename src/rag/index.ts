@@ -3,6 +3,7 @@ export { Bm25Index, type Bm25Params, luceneBm25Params, termCounts } from "./bm25
 export { citationsOf, snippetLength, snippetOf } from "./citations.js";
 export { DenseIndex, normalised } from "./dense-index.js";
 export { exampleToDocument } from "./example-document.js";
+export { type DisposableEmbedder, loadFinetunedEmbedder } from "./finetuned-embedder.js";
 export { type KbDocument, type KbHit, KnowledgeBase, type KnowledgeBaseOptions } from "./knowledge-base.js";
 export { loadKnowledgeBase, saveKnowledgeBase } from "./knowledge-base-file.js";
 export {

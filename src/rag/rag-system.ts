@@ -11,7 +11,9 @@ import { aggregateTarget, voteLabel } from "./knn-predictor.js";
 import { retrieveMany } from "./retrieve.js";
 import { majorityLabel, meanTarget } from "./training-prior.js";
 import { labelPrecisionAtK } from "./retrieval-quality.js";
-import { meanVectorEmbedder } from "./text-embedder.js";
+import { meanVectorEmbedder, type TextEmbedder } from "./text-embedder.js";
+import { loadFinetunedEmbedder } from "./finetuned-embedder.js";
+import { InputError } from "../util/errors.js";
 
 /** Params of the "rag" system; every field has a default and unknown keys are rejected. */
 export const ragParams = z
@@ -34,8 +36,17 @@ export const ragParams = z
     knowledge: z.enum(["train", "train+val"]).default("train"),
     /** Add the split's update rows to the knowledge base at query time, without retraining (freshness). */
     useUpdate: z.boolean().default(false),
+    /**
+     * Dense/hybrid: embed texts with the fine-tuned table of this finished finetune run (id or unique
+     * prefix, trained on the same split) instead of mean GloVe vectors.
+     */
+    embeddingRun: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((params) => params.embeddingRun === undefined || params.retriever !== "bm25", {
+    message: "embeddingRun needs retriever dense or hybrid (BM25 uses no embedding)",
+    path: ["embeddingRun"],
+  });
 
 /** Validated params of the "rag" system. */
 export type RagParams = z.output<typeof ragParams>;
@@ -53,9 +64,38 @@ export const ragSystem: SystemDefinition<typeof ragParams> = {
 };
 
 async function runRag(context: SystemContext<RagParams>) {
+  const embedder = await chooseEmbedder(context);
+  try {
+    return await indexAndPredict(context, embedder);
+  } finally {
+    embedder?.dispose?.();
+  }
+}
+
+/** No embedder for BM25; a fine-tuned run's pooled table when `embeddingRun` names one; else mean GloVe. */
+async function chooseEmbedder(
+  context: SystemContext<RagParams>,
+): Promise<(TextEmbedder & { dispose?: () => void }) | undefined> {
   const { params } = context;
-  const embedder =
-    params.retriever === "bm25" ? undefined : meanVectorEmbedder(await loadPretrainedVectors());
+  if (params.retriever === "bm25") return undefined;
+  if (params.embeddingRun === undefined) return meanVectorEmbedder(await loadPretrainedVectors());
+  if (!context.findRun) throw new InputError("embeddingRun needs a tracker store to find the run in");
+  const run = await context.findRun(params.embeddingRun);
+  if (run.kind !== "finetune" || run.status !== "finished") {
+    throw new InputError(
+      `embeddingRun ${run.id} is a ${run.status} ${run.kind} run; give a finished finetune run (expbook ls --where 'kind = "finetune"')`,
+    );
+  }
+  if (context.splitFingerprint !== undefined && run.splitFingerprint !== context.splitFingerprint) {
+    throw new InputError(
+      `embeddingRun ${run.id} was trained on another split (its test rows may be this run's knowledge base); fine-tune on the same --dataset, --split and --seed`,
+    );
+  }
+  return loadFinetunedEmbedder(run.artifactDir, `finetuned:${run.id}`);
+}
+
+async function indexAndPredict(context: SystemContext<RagParams>, embedder: TextEmbedder | undefined) {
+  const { params } = context;
   context.progress({ phase: "index", message: "building the knowledge base" });
   const kb = new KnowledgeBase({ bm25: { k1: params.k1, b: params.b }, embedder });
   const rows = params.knowledge === "train+val" ? [...context.train, ...context.val] : context.train;

@@ -1,9 +1,10 @@
+import { dirname } from "node:path";
 import type { LoadDatasetOptions } from "../data/load-dataset.js";
 import type { SplitOptions } from "../data/split.js";
 import { subsampleRows } from "../data/subsample.js";
 import type { Dataset, Split } from "../data/types.js";
 import { loadSystem } from "../systems/registry.js";
-import type { ProgressEvent } from "../systems/system.js";
+import type { LinkedRun, ProgressEvent } from "../systems/system.js";
 import { validateSystemParams } from "../systems/validate-params.js";
 import { isUserError } from "../util/errors.js";
 import type { Tracker } from "../tracker/tracker.js";
@@ -75,6 +76,17 @@ async function backendFacts(
   return { backend: info.backend, tfjsVersion: info.tfjsVersion };
 }
 
+async function linkedRun(tracker: Tracker, idOrPrefix: string): Promise<LinkedRun> {
+  const run = await tracker.run(idOrPrefix);
+  return {
+    id: run.id,
+    kind: typeof run.params.kind === "string" ? run.params.kind : "unknown",
+    status: run.status,
+    splitFingerprint: run.splitFingerprint,
+    artifactDir: dirname(tracker.artifactPath(run.id, "any")),
+  };
+}
+
 /**
  * Trains (or indexes) one system on a split, predicts validation and test rows, scores them, and
  * records it all as one tracker run: params, seed, data and split fingerprints, series, summary
@@ -118,6 +130,8 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
       artifactDir: run.artifactDir,
       progress: request.progress ?? (() => {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      splitFingerprint: request.split.info.fingerprints.split,
+      findRun: (idOrPrefix) => linkedRun(request.tracker, idOrPrefix),
     });
     const rows = [
       ...predictionRows("val", request.split.val, output.valPredictions, dataset.task),

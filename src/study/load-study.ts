@@ -6,6 +6,7 @@ import { isSystemKind, loadSystem, systemKinds } from "../systems/registry.js";
 import { describeIssue } from "../systems/validate-params.js";
 import { StudyError } from "../util/errors.js";
 import { type Study, studySchema } from "./schema.js";
+import { runReferences } from "./plan.js";
 import { sweepTrials } from "./sweep.js";
 
 /** A study file read, validated, and checked against the data and the system kinds. */
@@ -105,7 +106,28 @@ export async function validateStudy(raw: unknown, path = "(study)"): Promise<Loa
       }
     }
   }
+  checkRunReferences(study, path);
   return { study, path, dataset };
+}
+
+/** Each "@name" param names another study system, which runs once per seed (no sweep, no references). */
+function checkRunReferences(study: Study, path: string): void {
+  study.systems.forEach((system, index) => {
+    for (const reference of runReferences(system)) {
+      const where = `systems[${index}].params.${reference.param}`;
+      const target = study.systems.find((candidate) => candidate.name === reference.system);
+      if (!target || target === system) {
+        fail(path, where, `"@${reference.system}" names no other system of this study; use "@<system name>"`);
+      }
+      if (target.sweep || runReferences(target).length > 0) {
+        fail(
+          path,
+          where,
+          `"@${reference.system}" must name a system without a sweep or run references of its own`,
+        );
+      }
+    }
+  });
 }
 
 /** Reads and validates a study file; see `validateStudy`. */

@@ -106,15 +106,85 @@ export function makeJob(
   };
 }
 
+/** A param whose value is "@name": it stands for the run id of study system `name` with the same seed and size. */
+export interface RunReference {
+  param: string;
+  system: string;
+}
+
+/** The run references among a system's params (e.g. `"embeddingRun": "@finetune-glove"`). */
+export function runReferences(system: StudySystem): RunReference[] {
+  return Object.entries(system.params)
+    .filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].startsWith("@"))
+    .map(([param, value]) => ({ param, system: value.slice(1) }));
+}
+
+/** A job of a system that builds on other runs, and why it cannot run when a referenced run is missing. */
+export interface LinkedJob {
+  job: StudyJob;
+  missing?: string;
+}
+
+/**
+ * The jobs of systems that build on other systems' runs (run references), once those have run: each
+ * reference becomes the id of the referenced system's finished run with the same seed and size, found
+ * by `runIdOf` (the job key of that run).
+ */
+export function planLinkedPhase(
+  study: Study,
+  options: PlanOptions,
+  runIdOf: (job: StudyJob) => string | undefined,
+): LinkedJob[] {
+  const linked: LinkedJob[] = [];
+  for (const labelled of studySizes(study, options)) {
+    for (const system of studySystems(study, options)) {
+      const references = runReferences(system);
+      if (references.length === 0) continue;
+      for (const seed of studySeeds(study, options)) {
+        const params: Record<string, unknown> = { ...system.params };
+        const missing = references.find((reference) => {
+          const target = study.systems.find((candidate) => candidate.name === reference.system);
+          const targetJob =
+            target &&
+            makeJob(study, target, options, {
+              seed,
+              ...(labelled !== undefined ? { labelled } : {}),
+              stage: "final",
+            });
+          const runId = targetJob && runIdOf(targetJob);
+          if (runId !== undefined) params[reference.param] = runId;
+          return runId === undefined;
+        });
+        const job = makeJob(study, { ...system, params }, options, {
+          seed,
+          ...(labelled !== undefined ? { labelled } : {}),
+          stage: "final",
+        });
+        linked.push(
+          missing
+            ? {
+                job,
+                missing: `needs the finished run of system "${missing.system}" for seed ${seed}; run the study with that system too`,
+              }
+            : { job },
+        );
+      }
+    }
+  }
+  return linked;
+}
+
 /**
  * The first phase of a study: a final job per seed (and size) for systems without a sweep, and a
- * validation-only trial job per trial and seed for systems with one.
+ * validation-only trial job per trial and seed for systems with one. Systems with run references wait
+ * for `planLinkedPhase`.
  */
 export function planFirstPhase(study: Study, options: PlanOptions): StudyJob[] {
   const jobs: StudyJob[] = [];
   const seeds = studySeeds(study, options);
   for (const labelled of studySizes(study, options)) {
     for (const system of studySystems(study, options)) {
+      if (runReferences(system).length > 0) continue; // planned by planLinkedPhase
       const trials = sweepTrials(study.name, system, options.quick ? study.quick?.maxTrials : undefined);
       for (const seed of seeds) {
         if (!system.sweep) {

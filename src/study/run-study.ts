@@ -9,6 +9,7 @@ import {
   makeJob,
   type PlanOptions,
   planFirstPhase,
+  planLinkedPhase,
   type StudyJob,
   studySeeds,
   studySystems,
@@ -138,12 +139,16 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
     selections: [],
   };
   const summaries = new Map<string, Record<string, number | string | boolean>>();
+  const runIds = new Map<string, string>();
 
   const runPhase = async (phase: string, jobs: StudyJob[]) => {
     outcome.planned += jobs.length;
     const todo = jobs.filter((job) => {
       const previous = done.get(job.key);
-      if (previous) summaries.set(job.key, previous.summary);
+      if (previous) {
+        summaries.set(job.key, previous.summary);
+        runIds.set(job.key, previous.id);
+      }
       return !previous;
     });
     outcome.reused += jobs.length - todo.length;
@@ -160,6 +165,7 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
       if (result?.ok) {
         outcome.ran++;
         summaries.set(job.key, result.result.summary);
+        runIds.set(job.key, result.result.runId);
       } else {
         outcome.failed.push({
           job,
@@ -197,6 +203,19 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
       );
     });
     await runPhase("selected configurations on test", finals);
+    // Systems that build on other runs (e.g. RAG over a fine-tuned run's embedding) go last.
+    const linked = planLinkedPhase(study, options, (job) => runIds.get(job.key) ?? done.get(job.key)?.id);
+    const blocked = linked.filter((entry) => entry.missing !== undefined);
+    if (blocked.length > 0)
+      options.progress?.onPhase?.("runs whose referenced run is missing", blocked.length, 0);
+    for (const { job, missing } of blocked) {
+      if (missing === undefined) continue;
+      outcome.planned++;
+      outcome.failed.push({ job, message: missing, userError: true });
+      options.progress?.onJobSettled?.(job, { ok: false, message: missing, userError: true });
+    }
+    const ready = linked.filter((entry) => entry.missing === undefined).map((entry) => entry.job);
+    if (ready.length > 0) await runPhase("runs that build on other runs", ready);
     studyRun.summary({
       planned: outcome.planned,
       reused: outcome.reused,

@@ -2,6 +2,7 @@
 export { isSystemKind, loadSystem, systemKinds } from "./registry.js";
 export type {
   Citation,
+  LinkedRun,
   MetricSink,
   Prediction,
   ProgressEvent,

@@ -43,6 +43,17 @@ export interface ProgressEvent {
   message?: string;
 }
 
+/** Another run of the same store that a system builds on (e.g. a fine-tuned model a RAG run embeds with). */
+export interface LinkedRun {
+  id: string;
+  /** The system kind that produced it (finetune, rag, ...). */
+  kind: string;
+  status: string;
+  splitFingerprint: string | null;
+  /** Folder of the run's artifacts. */
+  artifactDir: string;
+}
+
 /** Everything a system needs to train on one split and predict the validation and test rows. */
 export interface SystemContext<P> {
   task: Task;
@@ -62,6 +73,10 @@ export interface SystemContext<P> {
   artifactDir: string;
   progress: (event: ProgressEvent) => void;
   signal?: AbortSignal;
+  /** Fingerprint of the split being fitted, to check that a linked run was trained on the same one. */
+  splitFingerprint?: string;
+  /** Finds another run of the store by id or unique prefix (throws a user error when there is none). */
+  findRun?: (idOrPrefix: string) => Promise<LinkedRun>;
 }
 
 /** What a system returns: predictions for every validation and test row, and facts to record. */

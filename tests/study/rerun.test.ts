@@ -18,7 +18,7 @@ describe("the default study and its reruns", () => {
   const store = join(work.path, "store");
 
   test("`expbook run --quick` of the default study completes, prints the summary table and the report path", async () => {
-    const only = "finetune-glove,rag-bm25,tfidf-logreg,majority";
+    const only = "finetune-glove,rag-dense-finetuned,rag-bm25,tfidf-logreg,majority";
     const out = join(work.path, "report.html");
     const result = await runCli([
       "run",
@@ -42,7 +42,7 @@ describe("the default study and its reruns", () => {
   test("`expbook rerun` of every finished run of the study reports identical metrics", async () => {
     const listed = await runCli(["ls", "--store", store, "--json"]);
     const runs = (JSON.parse(listed.stdout) as ListedRun[]).filter((run) => run.tags?.stage === "final");
-    assert.equal(runs.length, 4);
+    assert.equal(runs.length, 5);
     for (const run of runs) {
       const result = await runCli(["rerun", run.id, "--store", store, "--json"]);
       assert.equal(result.code, 0, `${run.name}: ${result.stdout}${result.stderr}`);

@@ -77,6 +77,21 @@ const cases: Array<[string, unknown, RegExp]> = [
     /unknown param "sedes"|Unrecognized key/,
   ],
   [
+    "run reference to no system",
+    variant((s) => {
+      s.systems[3] = { name: "rag", kind: "rag", params: { retriever: "dense", embeddingRun: "@nobody" } };
+    }),
+    /systems\[3\]\.params\.embeddingRun: "@nobody" names no other system of this study/,
+  ],
+  [
+    "run reference to a swept system",
+    variant((s) => {
+      s.systems[0] = { name: "ft", kind: "finetune", sweep: { grid: { dropout: [0.1, 0.2] } } };
+      s.systems[3] = { name: "rag", kind: "rag", params: { retriever: "dense", embeddingRun: "@ft" } };
+    }),
+    /systems\[3\]\.params\.embeddingRun: "@ft" must name a system without a sweep/,
+  ],
+  [
     "split column that does not exist",
     variant((s) => {
       s.split = { strategy: "group", by: "colour" };
@@ -98,6 +113,27 @@ describe("malformed study files are rejected before anything runs", () => {
       assert.equal(existsSync(join(store, "runs")), false, "nothing may run or be stored");
     });
   }
+
+  test("a system whose referenced system is not run names the system to add, and runs nothing", async () => {
+    const store = join(work.path, "store-linked");
+    const result = await runCli([
+      "run",
+      "experiments/spam-ft-vs-rag.json",
+      "--only",
+      "rag-dense-finetuned",
+      "--seeds",
+      "1",
+      "--store",
+      store,
+      "--no-report",
+    ]);
+    assert.notEqual(result.code, 0);
+    assert.match(
+      result.stdout + result.stderr,
+      /rag-dense-finetuned.*needs the finished run of system "finetune-glove" for seed 1/,
+    );
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
 
   test("invalid JSON names the line", async () => {
     const path = join(work.path, "broken.json");
