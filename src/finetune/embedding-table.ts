@@ -117,31 +117,47 @@ export class EmbeddingTable {
     });
   }
 
-  /** Backward of `windows`: scatters each window slot's gradient onto the row of the token in that slot. */
+  /**
+   * Backward of `windows`: scatters each window slot's gradient onto the row of the token in that slot.
+   * `windowGrad` holds one `width · dim` row per window, for every window in order or, when
+   * `windowIndices` is given, for the windows `b · length + position` it lists (the rest have zero gradient).
+   * Every token row of the texts is touched either way.
+   */
   accumulateWindows(
     texts: EncodedTexts,
     rows: readonly number[],
     length: number,
     width: number,
     windowGrad: Float32Array,
+    windowIndices?: Int32Array,
   ): void {
     const { dim, grad } = this;
     const span = width * dim;
     const before = Math.floor((width - 1) / 2);
-    rows.forEach((row, b) => {
+    // Every token row of the texts counts as touched, as in the dense case, even where its gradient is
+    // zero: the lazy optimiser then moves the same rows (momentum, weight decay) whichever windows won.
+    for (const row of rows) {
+      const start = texts.offsets[row] as number;
+      const end = Math.min(texts.offsets[row + 1] as number, start + length);
+      for (let t = start; t < end; t++) this.touch(texts.ids[t] as number);
+    }
+    const windowCount = windowIndices ? windowIndices.length : rows.length * length;
+    for (let k = 0; k < windowCount; k++) {
+      const index = windowIndices ? (windowIndices[k] as number) : k;
+      const b = Math.floor(index / length);
+      const p = index - b * length;
+      const row = rows[b] as number;
       const start = texts.offsets[row] as number;
       const count = Math.min((texts.offsets[row + 1] as number) - start, length);
-      for (let t = 0; t < count; t++) {
-        const offset = this.touch(texts.ids[start + t] as number);
-        for (let j = 0; j < width; j++) {
-          const p = t - j + before;
-          if (p < 0 || p >= count) continue;
-          const base = (b * length + p) * span + j * dim;
-          for (let i = 0; i < dim; i++)
-            grad[offset + i] = (grad[offset + i] as number) + (windowGrad[base + i] as number);
-        }
+      if (p >= count) continue;
+      // Slot j of the window at position p holds token t = p + j - before.
+      for (let j = Math.max(0, before - p); j < width && p + j - before < count; j++) {
+        const offset = this.touch(texts.ids[start + p + j - before] as number);
+        const base = k * span + j * dim;
+        for (let i = 0; i < dim; i++)
+          grad[offset + i] = (grad[offset + i] as number) + (windowGrad[base + i] as number);
       }
-    });
+    }
   }
 
   /** Applies one lazy optimiser step to the touched rows and clears their gradients. */

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../util/random.js";
 import type { EmbeddingTable } from "./embedding-table.js";
+import { type MaxOverTime, maxOverTime, maxPooledConvBackward } from "./max-pooled-conv.js";
 import type { EncodedTexts } from "./vocabulary.js";
 
 /** The architecture of a network: what feeds the head and how wide each layer is. */
@@ -118,26 +119,16 @@ export class Network {
 
   /**
    * The head's forward pass on the input tensor, with weights taken from `w` (so gradients can flow).
-   * CNN input: im2col windows `(B · T) × (width · dim)` plus a `B × T × 1` mask (0 valid, -1e9 padding),
-   * so the convolution is one matMul (the wasm backend has no Conv2D backprop kernels) and the max over
-   * time ignores padding.
+   * CNN input: each filter's response maximised over time, before bias and ReLU (both commute with the
+   * max), so the head adds the bias and applies the ReLU.
    */
-  private head(
-    x: tf.Tensor,
-    w: (name: string) => tf.Tensor,
-    dropoutSeed: number | undefined,
-    mask?: tf.Tensor3D,
-  ): tf.Tensor2D {
+  private head(x: tf.Tensor, w: (name: string) => tf.Tensor, dropoutSeed: number | undefined): tf.Tensor2D {
     const { spec } = this;
     const drop = (h: tf.Tensor): tf.Tensor =>
       dropoutSeed !== undefined && spec.dropout > 0 ? tf.dropout(h, spec.dropout, undefined, dropoutSeed) : h;
     let h: tf.Tensor;
-    if (spec.model === "cnn" && mask) {
-      const conv = tf.relu(
-        tf.add(unfoldedConv(x as tf.Tensor2D, w("conv/kernel") as tf.Tensor2D), w("conv/bias")),
-      );
-      const [batch, length] = mask.shape;
-      h = tf.max(tf.add(tf.reshape(conv, [batch, length, spec.hidden]), mask), 1);
+    if (spec.model === "cnn") {
+      h = tf.relu(tf.add(x, w("conv/bias")));
     } else if (spec.hidden > 0) {
       h = tf.relu(tf.add(tf.matMul(x as tf.Tensor2D, w("hidden/kernel") as tf.Tensor2D), w("hidden/bias")));
     } else {
@@ -154,11 +145,8 @@ export class Network {
     return longest;
   }
 
-  /** The tensor that enters the dense graph for these rows (pooled bag, embedded sequence or features). */
-  private input(
-    inputs: NetworkInputs,
-    rows: readonly number[],
-  ): { x: tf.Tensor; mask?: tf.Tensor3D; length: number } {
+  /** The tensor that enters the dense graph for these rows (pooled bag, max-pooled convolution or features). */
+  private input(inputs: NetworkInputs, rows: readonly number[]): { x: tf.Tensor; conv?: ConvForward } {
     const { spec } = this;
     if (spec.model === "mlp") {
       const features = inputs.features as Float32Array;
@@ -167,33 +155,45 @@ export class Network {
       rows.forEach((row, b) => {
         out.set(features.subarray(row * width, (row + 1) * width), b * width);
       });
-      return { x: tf.tensor2d(out, [rows.length, width]), length: 0 };
+      return { x: tf.tensor2d(out, [rows.length, width]) };
     }
     const table = this.table as EmbeddingTable;
     const texts = inputs.texts as EncodedTexts;
     if (spec.model === "bag") {
-      return { x: tf.tensor2d(table.meanBag(texts, rows), [rows.length, table.dim]), length: 0 };
+      return { x: tf.tensor2d(table.meanBag(texts, rows), [rows.length, table.dim]) };
     }
-    const length = this.sequenceLength(inputs, rows);
-    const width = spec.kernelSize;
-    const windows = table.windows(texts, rows, length, width);
-    const mask = new Float32Array(rows.length * length);
-    rows.forEach((row, b) => {
-      const count = Math.max(1, (texts.offsets[row + 1] as number) - (texts.offsets[row] as number));
-      for (let t = Math.min(count, length); t < length; t++) mask[b * length + t] = -1e9;
-    });
-    return {
-      x: tf.tensor2d(windows, [rows.length * length, width * table.dim]),
-      mask: tf.tensor3d(mask, [rows.length, length, 1]),
-      length,
-    };
+    const conv = this.convForward(texts, rows);
+    return { x: tf.tensor2d(conv.pooling.pooled, [rows.length, spec.hidden]), conv };
+  }
+
+  /**
+   * The convolution as one matMul of im2col windows `(B · T) × (width · dim)` by the unfolded kernel (the
+   * wasm backend has no Conv2D backprop kernels), then max over each text's valid positions in TypeScript.
+   */
+  private convForward(texts: EncodedTexts, rows: readonly number[]): ConvForward {
+    const { spec } = this;
+    const table = this.table as EmbeddingTable;
+    const length = this.sequenceLength({ texts }, rows);
+    const windows = table.windows(texts, rows, length, spec.kernelSize);
+    const validLengths = Int32Array.from(rows, (row) =>
+      Math.min((texts.offsets[row + 1] as number) - (texts.offsets[row] as number), length),
+    );
+    const responses = tf.tidy(() =>
+      tf.matMul(
+        tf.tensor2d(windows, [rows.length * length, spec.kernelSize * table.dim]),
+        this.weight("conv/kernel") as tf.Tensor2D,
+      ),
+    );
+    const values = responses.dataSync() as Float32Array;
+    responses.dispose();
+    return { windows, length, pooling: maxOverTime(values, validLengths, length, spec.hidden) };
   }
 
   /** Outputs (logits or standardised values) for the rows, `rows.length × outputs`, without dropout. */
   outputs(inputs: NetworkInputs, rows: readonly number[]): Float32Array {
     return tf.tidy(() => {
-      const { x, mask } = this.input(inputs, rows);
-      return this.head(x, (name) => this.weight(name), undefined, mask).dataSync() as Float32Array;
+      const { x } = this.input(inputs, rows);
+      return this.head(x, (name) => this.weight(name), undefined).dataSync() as Float32Array;
     });
   }
 
@@ -207,43 +207,81 @@ export class Network {
   ): number {
     const optimizer = this.optimizer;
     if (!optimizer) throw new Error("network was built without an optimizer");
-    const { names, variables } = this;
-    const { value, inputGrad, length } = tf.tidy(() => {
-      const { x, mask, length } = this.input(inputs, rows);
-      const target = batchTargets(targets, rows, this.spec.outputs);
+    const { names, spec } = this;
+    const cnn = spec.model === "cnn";
+    // The CNN's kernel gradient is computed in TypeScript from the pooled input's gradient (see
+    // max-pooled-conv.ts); TensorFlow.js differentiates the rest of the head.
+    const tracked = cnn ? names.filter((name) => name !== "conv/kernel") : names;
+    const trackedVariables = tracked.map((name) => this.variables[names.indexOf(name)] as tf.Variable);
+    // The input's gradient is needed when the table trains, and always by the CNN's kernel.
+    const withInput = cnn || (this.trainTable && spec.model === "bag");
+    let tableUpdate: (() => void) | undefined;
+    const value = tf.tidy(() => {
+      const { x, conv } = this.input(inputs, rows);
+      const target = batchTargets(targets, rows, spec.outputs);
       const lossOf = (xIn: tf.Tensor, ...weights: tf.Tensor[]): tf.Scalar => {
-        const lookup = (name: string) => weights[names.indexOf(name)] as tf.Tensor;
-        const out = this.head(xIn, lookup, dropoutSeed, mask);
+        const lookup = (name: string) => {
+          const i = tracked.indexOf(name);
+          return i >= 0 ? (weights[i] as tf.Tensor) : this.weight(name);
+        };
+        const out = this.head(xIn, lookup, dropoutSeed);
         let total = lossTensor(out, target, loss.kind);
         if (loss.weightDecay > 0) {
-          names.forEach((name, i) => {
+          for (const name of names) {
             if (name.endsWith("/kernel")) {
-              total = tf.add(
-                total,
-                tf.mul(0.5 * loss.weightDecay, tf.sum(tf.square(weights[i] as tf.Tensor))),
-              );
+              total = tf.add(total, tf.mul(0.5 * loss.weightDecay, tf.sum(tf.square(lookup(name)))));
             }
-          });
+          }
         }
         return total as tf.Scalar;
       };
-      // The input's gradient is only needed (and only computed) when the table trains.
-      const withInput = this.trainTable;
       const { value, grads } = withInput
-        ? tf.valueAndGrads(lossOf)([x, ...variables])
-        : tf.valueAndGrads((...weights: tf.Tensor[]) => lossOf(x, ...weights))(variables);
+        ? tf.valueAndGrads(lossOf)([x, ...trackedVariables])
+        : tf.valueAndGrads((...weights: tf.Tensor[]) => lossOf(x, ...weights))(trackedVariables);
       const offset = withInput ? 1 : 0;
       const named: tf.NamedTensorMap = {};
-      variables.forEach((variable, i) => {
+      trackedVariables.forEach((variable, i) => {
         named[variable.name] = grads[i + offset] as tf.Tensor;
       });
-      optimizer.applyGradients(named);
+      // Small (B × dim or B × filters) and read inside the scope; tf.tidy walks every key of what it
+      // returns, so a big typed array must never be returned from it.
       const inputGrad = withInput ? ((grads[0] as tf.Tensor).dataSync() as Float32Array) : undefined;
-      return { value: value.dataSync()[0] as number, inputGrad, length };
+      if (conv && inputGrad) {
+        const kernel = this.variables[names.indexOf("conv/kernel")] as tf.Variable;
+        const kernelValues = kernel.dataSync() as Float32Array;
+        const backward = maxPooledConvBackward(
+          conv.windows,
+          kernelValues,
+          conv.pooling,
+          inputGrad,
+          conv.length,
+          spec.hidden,
+        );
+        if (loss.weightDecay > 0) {
+          for (let i = 0; i < kernelValues.length; i++)
+            backward.kernel[i] =
+              (backward.kernel[i] as number) + loss.weightDecay * (kernelValues[i] as number);
+        }
+        named[kernel.name] = tf.tensor(backward.kernel, kernel.shape, "float32");
+        if (this.trainTable)
+          tableUpdate = () =>
+            this.table?.accumulateWindows(
+              inputs.texts as EncodedTexts,
+              rows,
+              conv.length,
+              spec.kernelSize,
+              backward.windows,
+              backward.windowIndices,
+            );
+      } else if (inputGrad && this.trainTable) {
+        tableUpdate = () => this.table?.accumulateBag(inputs.texts as EncodedTexts, rows, inputGrad);
+      }
+      // One call for every weight: Adam's bias correction advances once per call.
+      optimizer.applyGradients(named);
+      return value.dataSync()[0] as number;
     });
-    if (inputGrad && this.table && inputs.texts) {
-      if (this.spec.model === "bag") this.table.accumulateBag(inputs.texts, rows, inputGrad);
-      else this.table.accumulateWindows(inputs.texts, rows, length, this.spec.kernelSize, inputGrad);
+    if (tableUpdate && this.table) {
+      tableUpdate();
       this.table.applyUpdate();
     }
     return value;
@@ -286,22 +324,12 @@ export class Network {
   }
 }
 
-/**
- * `x · w` for the big im2col matrix, with a backward pass that avoids the wasm backend's slow transposed
- * matMuls: dx = dy · wᵀ (w is small) and dw = (dyᵀ · x)ᵀ (transposes dy, not the wider x).
- */
-const unfoldedConv = tf.customGrad((...args: unknown[]) => {
-  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([x, w]);
-  return {
-    value: tf.matMul(x, w),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const grad = dy as tf.Tensor2D;
-      return [tf.matMul(grad, tf.transpose(ws)), tf.transpose(tf.matMul(tf.transpose(grad), xs))];
-    },
-  };
-}) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+/** The CNN's forward state that its backward pass needs. */
+interface ConvForward {
+  windows: Float32Array;
+  length: number;
+  pooling: MaxOverTime;
+}
 
 interface BatchTargets {
   classes?: tf.Tensor2D;
