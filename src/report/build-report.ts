@@ -4,6 +4,7 @@ import { hyperparameters } from "./model/hyperparameters.js";
 import { inferPositiveLabel, type MetricContext } from "./model/holdout-metric.js";
 import { type LoadedStudy, loadStudy, systemOf } from "./model/load-study.js";
 import type { ReportTracker } from "./model/report-tracker.js";
+import { predictionErrorRows, testPredictionsByGroup } from "./model/prediction-errors.js";
 import { reproducibilityOf } from "./model/reproducibility.js";
 import { metricColumns, resultsTable } from "./model/results-table.js";
 import { significanceTests } from "./model/significance.js";
@@ -137,6 +138,13 @@ export async function buildReport(
     context,
     seed,
   );
+  const regression =
+    task === "regression"
+      ? testPredictionsByGroup(
+          study.results,
+          rows.map((row) => row.system),
+        )
+      : [];
   const { errors, total } = sampleErrors(study.results, task, options.maxErrors ?? 20, seed);
   // The runs behind the numbers: the study run, its sweep trials and the result runs.
   const used = [
@@ -172,7 +180,16 @@ export async function buildReport(
     metricColumns: columns,
     results: rows,
     tests,
-    figures: studyFigures({ study, rows, tests, context, primary, slices: definition?.slices ?? [] }),
+    figures: studyFigures({
+      study,
+      rows,
+      tests,
+      context,
+      primary,
+      slices: definition?.slices ?? [],
+      regression,
+    }),
+    predictionErrors: predictionErrorRows(regression),
     errors,
     errorsTotal: total,
     runs: runIndex(study.allRuns),

@@ -69,3 +69,19 @@ export function baseLayout(
     ...extra,
   };
 }
+
+/** A small-multiples panel's title: centred above the panel spanning paper x from x0 to x0 + width, top y1. */
+export function panelTitle(text: string, x0: number, width: number, y1: number, yshift: number): JsonValue {
+  return {
+    text,
+    showarrow: false,
+    xref: "paper",
+    yref: "paper",
+    x: x0 + width / 2,
+    y: y1,
+    yshift,
+    xanchor: "center",
+    yanchor: "bottom",
+    font: { size: 13 },
+  };
+}

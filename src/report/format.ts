@@ -74,3 +74,27 @@ export function significanceTable(tests: NonNullable<ReportModel["tests"]>): {
     ]),
   };
 }
+
+/** The regression test-error table (header and one row per system), shared by the HTML and Markdown reports. */
+export function predictionErrorsTable(rows: ReportModel["predictionErrors"]): {
+  header: string[];
+  rows: string[][];
+} {
+  return {
+    header: ["system", "test predictions", "MAE", "median |error|", "mean residual", "largest error"],
+    rows: rows.map((row) => {
+      const w = row.worst;
+      const seed = w?.seed === null || w?.seed === undefined ? "" : ` (seed ${w.seed})`;
+      return [
+        row.system,
+        String(row.n),
+        formatNumber(row.mae),
+        formatNumber(row.medianAbsoluteError),
+        formatNumber(row.meanResidual),
+        w
+          ? `${w.id}${seed}: actual ${formatNumber(w.actual)}, predicted ${formatNumber(w.predicted)}`
+          : "n/a",
+      ];
+    }),
+  };
+}

@@ -5,6 +5,7 @@ import {
   formatParam,
   formatParams,
   headline,
+  predictionErrorsTable,
   significanceTable,
 } from "./format.js";
 import type { ReportModel } from "./report-model.js";
@@ -59,7 +60,14 @@ export function figuresSection(model: ReportModel): string {
 <figcaption><b>${e(figure.title)}.</b> ${e(figure.caption)}</figcaption></figure>`,
     )
     .join("\n");
-  return `<section id="figures"><h2>Figures</h2>${figures || "<p>No figures: no runs with results.</p>"}</section>`;
+  let errors = "";
+  if (model.predictionErrors.length > 0) {
+    const t = predictionErrorsTable(model.predictionErrors);
+    errors = `<h3>Test errors</h3><p>Each system's test predictions pooled over seeds, as the two figures above show them.
+Mean residual is predicted − actual (positive: the system over-predicts on average).</p>
+${table(t.header, t.rows, "numbers")}`;
+  }
+  return `<section id="figures"><h2>Figures</h2>${figures || "<p>No figures: no runs with results.</p>"}${errors}</section>`;
 }
 
 /** The dataset, each seed's split and their fingerprints. */

@@ -10,14 +10,23 @@ export {
   roundTo,
   systemColors,
 } from "./figure-spec.js";
+export { type AbsoluteErrorsOptions, absoluteErrorsFigure } from "./figures/absolute-errors.js";
 export { confusionMatrixFigure, type NamedConfusion } from "./figures/confusion-matrix.js";
-export { type CurvePoint, downsampleSeries } from "./figures/downsample.js";
+export { type CurvePoint, downsampleSeries, evenlySpaced } from "./figures/downsample.js";
 export { type ForestRow, forestPlotFigure, formatP } from "./figures/forest-plot.js";
 export { type FreshnessRow, freshnessFigure } from "./figures/freshness.js";
 export { type LearningCurvePoint, learningCurveFigure } from "./figures/learning-curve.js";
 export { type LossCurveRun, lossCurvesFigure } from "./figures/loss-curves.js";
 export { type MetricBar, metricBarsFigure } from "./figures/metric-bars.js";
 export { parallelCoordinatesFigure, type SweepTrial } from "./figures/parallel-coordinates.js";
+export { type PredictedVsActualOptions, predictedVsActualFigure } from "./figures/predicted-vs-actual.js";
+export {
+  downsamplePredictions,
+  maeOf,
+  type RegressionPoint,
+  residualOf,
+  type SystemPredictions,
+} from "./figures/regression-predictions.js";
 export { type SliceValue, sliceMetricsFigure } from "./figures/slice-metrics.js";
 export type { ReportTracker } from "./model/report-tracker.js";
 export { figureHtml, runsTableHtml, showFigure, showRuns } from "./notebook-display.js";

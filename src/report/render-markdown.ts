@@ -1,5 +1,12 @@
 import { escapeMarkdown as m } from "./escape.js";
-import { formatEstimate, formatNumber, formatParams, headline, significanceTable } from "./format.js";
+import {
+  formatEstimate,
+  formatNumber,
+  formatParams,
+  headline,
+  predictionErrorsTable,
+  significanceTable,
+} from "./format.js";
 import type { ReportModel } from "./report-model.js";
 
 function table(headers: readonly string[], rows: readonly string[][]): string {
@@ -49,8 +56,16 @@ export function renderMarkdown(model: ReportModel): string {
     "## Figures",
     "Interactive in the HTML report:",
     model.figures.map((figure) => `- ${m(figure.title)}: ${m(figure.caption)}`).join("\n") || "(none)",
-    "## Data and splits",
   );
+  if (model.predictionErrors.length > 0) {
+    const errors = predictionErrorsTable(model.predictionErrors);
+    parts.push(
+      "### Test errors",
+      "Each system's test predictions pooled over seeds: what the predicted-vs-actual and absolute-error figures show. Mean residual is predicted − actual (positive: over-predicts).",
+      table(errors.header, errors.rows),
+    );
+  }
+  parts.push("## Data and splits");
   const d = model.dataset;
   if (d) {
     parts.push(

@@ -1,6 +1,7 @@
 import type { Citation } from "../systems/system.js";
 import type { JsonValue } from "../tracker/types.js";
 import type { Estimate, ReportFigure } from "./figure-spec.js";
+import type { RegressionPoint } from "./figures/regression-predictions.js";
 
 /** The dataset a study ran on, as recorded in the study run's `study.json`. */
 export interface ReportDataset {
@@ -74,6 +75,20 @@ export interface ErrorExample {
   meta: Record<string, JsonValue>;
 }
 
+/** A regression system's test errors, pooled over seeds: the numbers behind the prediction figures. */
+export interface PredictionErrorRow {
+  system: string;
+  /** Test predictions, pooled over seeds. */
+  n: number;
+  /** Mean absolute error over all `n` predictions. */
+  mae: number;
+  medianAbsoluteError: number;
+  /** Mean of predicted − actual: positive when the system over-predicts on average. */
+  meanResidual: number;
+  /** The prediction with the largest absolute error. */
+  worst: RegressionPoint | null;
+}
+
 /** What someone needs to rerun the study and get the same numbers. */
 export interface Reproducibility {
   commits: string[];
@@ -114,6 +129,8 @@ export interface ReportModel {
   results: ResultRow[];
   tests: SignificanceTests | null;
   figures: ReportFigure[];
+  /** Regression studies: each system's test errors pooled over seeds (empty for classification). */
+  predictionErrors: PredictionErrorRow[];
   errors: ErrorExample[];
   /** Test errors of all systems before sampling. */
   errorsTotal: number;

@@ -14,6 +14,7 @@ import {
 import { tempDir } from "../helpers/cli.js";
 import { type BrowserPage, consoleErrors, networkRequests, openPage } from "./browser-page.js";
 import { HeadlessChromium } from "./headless-chromium.js";
+import { hostileId, regressionExperiment, writeRegressionStudy } from "./synthetic-regression-study.js";
 import { experiments, hostile, writeSyntheticStudy } from "./synthetic-study.js";
 
 const work = tempDir("expbook-report-browser-");
@@ -123,6 +124,64 @@ test("the study report in headless Chromium", async (t) => {
       assert.deepEqual(consoleErrors(page.events()), []);
     },
   );
+});
+
+test("the regression study report in headless Chromium: prediction figures drawn, ids on hover", async () => {
+  const store = join(work.path, "regression-store");
+  await writeRegressionStudy(store);
+  const out = join(work.path, "regression-report.html");
+  const written = await writeReport({ storeDir: store, experiment: regressionExperiment, out });
+  const url = `file://${out}`;
+  const page = await openPage(browser, url, "window.__expbookReport && window.__expbookReport.ready", {
+    offline: true,
+  });
+  assert.ok(written.bytes < 5_000_000, `report is ${written.bytes} bytes; must stay under 5 MB`);
+  const ids = written.model.figures.map((f) => f.id);
+  assert.ok(ids.includes("predicted-vs-actual") && ids.includes("absolute-errors"));
+  const state = await page.evaluate<{ figures: number; error?: string }>("window.__expbookReport");
+  assert.equal(state.error, undefined);
+  const plots = await drawnPlots(page, ".plot[data-figure]");
+  assert.equal(plots.length, written.plots);
+  plots.forEach((plot, i) => {
+    assert.ok(plot.drawn, `figure ${ids[i]} is drawn (svg height ${plot.height})`);
+    assert.equal(
+      plot.traces,
+      written.model.figures[i]?.spec.data.length,
+      `figure ${ids[i]} has all its traces`,
+    );
+  });
+  // Hover the first point of the first panel the way a reader would, and read plotly's hover label.
+  const scatter = written.model.figures.find((f) => f.id === "predicted-vs-actual")?.spec.data[0];
+  const label = await page.evaluate<string>(`(() => {
+    const el = document.querySelector("#figure-predicted-vs-actual .plot");
+    Plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: 0 }], "xy");
+    return el.querySelector(".hoverlayer").textContent;
+  })()`);
+  assert.ok(
+    label.includes((scatter?.text as string[] | undefined)?.[0] ?? "?"),
+    `hover label "${label}" names the example`,
+  );
+  const outlier = await page.evaluate<string>(`(() => {
+    const el = document.querySelector("#figure-absolute-errors .plot");
+    Plotly.Fx.hover(el, [{ curveNumber: 1, pointNumber: 0 }], "xy");
+    return el.querySelector(".hoverlayer").textContent;
+  })()`);
+  const outliers = written.model.figures.find((f) => f.id === "absolute-errors")?.spec.data[1];
+  assert.ok(
+    outlier.includes((outliers?.text as string[] | undefined)?.[0] ?? "?"),
+    `hover label "${outlier}" names the outlier`,
+  );
+  await page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; }), true");
+  const text = await page.evaluate<string>("document.body.innerText");
+  assert.ok(text.includes(hostileId), "the hostile example id in the error table is shown as text");
+  assert.equal(
+    await page.evaluate<number>(`document.querySelectorAll('img[src="x"], img[onerror]').length`),
+    0,
+  );
+  assert.deepEqual(dialogs(page), [], "no alert() ran");
+  assert.deepEqual(consoleErrors(page.events()), []);
+  assert.deepEqual(networkRequests(page.events(), url), []);
+  saveScreenshot(await page.screenshot(), "regression-report.png");
 });
 
 test("figureHtml draws figures in any page: plotly inlined once, later figures reuse it", async () => {

@@ -109,6 +109,8 @@ test("figures cover bars, forest, loss curves, the sweep, slices and confusion m
     ham.every((v) => v > 0.55 && v < 0.8),
     "always-ham is right on the ham share of each slice",
   );
+  assert.deepEqual(model.predictionErrors, [], "no regression error table for a classification study");
+  assert.ok(!renderMarkdown(model).includes("### Test errors"));
   const sweep = model.figures.find((f) => f.id === "sweep-finetune")?.spec.data[0];
   assert.equal((sweep?.dimensions as unknown[] | undefined)?.length, 3, "lr, optimizer, val_f1");
 });

@@ -1,6 +1,6 @@
 import type { ConfusionMatrix } from "../../metrics/index.js";
 import type { FigureSpec, PlotTrace } from "../figure-spec.js";
-import { baseLayout } from "../figure-spec.js";
+import { baseLayout, panelTitle } from "../figure-spec.js";
 import type { JsonValue } from "../../tracker/types.js";
 
 /** One system's confusion matrix. */
@@ -63,18 +63,7 @@ export function confusionMatrixFigure(
       autorange: "reversed",
       title: { text: column === 0 ? "true" : "" },
     };
-    annotations.push({
-      text: name,
-      showarrow: false,
-      xref: "paper",
-      yref: "paper",
-      x: x0 + width / 2,
-      y: y1,
-      yshift: 12,
-      xanchor: "center",
-      yanchor: "bottom",
-      font: { size: 13 },
-    });
+    annotations.push(panelTitle(name, x0, width, y1, 12));
   });
   return {
     data,

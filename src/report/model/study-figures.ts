@@ -1,6 +1,7 @@
 import { confusionMatrix } from "../../metrics/index.js";
 import { sliceMetrics } from "../../stats/index.js";
 import type { ReportFigure } from "../figure-spec.js";
+import { absoluteErrorsFigure } from "../figures/absolute-errors.js";
 import { confusionMatrixFigure } from "../figures/confusion-matrix.js";
 import { forestPlotFigure } from "../figures/forest-plot.js";
 import { freshnessFigure, type FreshnessRow } from "../figures/freshness.js";
@@ -8,6 +9,8 @@ import { type LearningCurvePoint, learningCurveFigure } from "../figures/learnin
 import { lossCurvesFigure } from "../figures/loss-curves.js";
 import { metricBarsFigure } from "../figures/metric-bars.js";
 import { parallelCoordinatesFigure } from "../figures/parallel-coordinates.js";
+import { predictedVsActualFigure } from "../figures/predicted-vs-actual.js";
+import type { SystemPredictions } from "../figures/regression-predictions.js";
 import { type SliceValue, sliceMetricsFigure } from "../figures/slice-metrics.js";
 import type { ResultRow, SignificanceTests } from "../report-model.js";
 import { type MetricContext, scoreValues } from "./holdout-metric.js";
@@ -23,7 +26,12 @@ export interface StudyFigureInputs {
   context: MetricContext;
   primary: string;
   slices: readonly string[];
+  /** Regression studies: each result group's test predictions pooled over seeds, in results order. */
+  regression: readonly SystemPredictions[];
 }
+
+/** Points drawn in a predicted-vs-actual figure over all systems; more would bloat the report, not inform it. */
+const pointBudget = 1500;
 
 function idFor(text: string): string {
   return (
@@ -199,6 +207,27 @@ export function studyFigures(inputs: StudyFigureInputs): ReportFigure[] {
         spec: confusionMatrixFigure(matrices),
       });
     }
+  }
+  if (context.task === "regression" && inputs.regression.length > 0) {
+    // Every drawn point costs ~45 bytes of HTML: a budget over all systems keeps the report small.
+    const maxPoints = Math.max(100, Math.floor(pointBudget / inputs.regression.length));
+    const worst = Math.floor(maxPoints / 10);
+    const thinned = inputs.regression.some((s) => s.points.length > maxPoints)
+      ? ` Systems with more than ${maxPoints} test predictions show ${maxPoints}: the ${worst} largest errors and the rest spread evenly over the actual values; the MAE uses all of them.`
+      : "";
+    figures.push({
+      id: "predicted-vs-actual",
+      title: "Predicted vs actual",
+      caption: `Each point is a test prediction, pooled over seeds (hover for the example id and seed); the dotted line is y = x, a perfect prediction. A cloud flatter than the line means predictions shrink towards the mean. Panel titles give the MAE over all of a system's pooled test predictions, which can differ a little from the results table's mean of per-seed MAEs when seeds have different test sizes.${thinned}`,
+      spec: predictedVsActualFigure(inputs.regression, { maxPoints, systemOrder: groups }),
+    });
+    figures.push({
+      id: "absolute-errors",
+      title: "Absolute errors per system",
+      caption:
+        "The distribution of |predicted − actual| over all of each system's test predictions, pooled over seeds: the box holds the middle half, whiskers reach the most extreme error within 1.5 IQR, and open circles are the examples beyond (the 100 largest; hover for the id). The diamond is the MAE: far above the median, it is driven by a few large misses.",
+      spec: absoluteErrorsFigure(inputs.regression, { maxOutliers: 100, systemOrder: groups }),
+    });
   }
   return figures;
 }
