@@ -98,3 +98,41 @@ export function predictionErrorsTable(rows: ReportModel["predictionErrors"]): {
     }),
   };
 }
+
+/** The dataset table (one row), shared by the HTML and Markdown reports. */
+export function datasetTable(d: NonNullable<ReportModel["dataset"]>): { header: string[]; rows: string[][] } {
+  return {
+    header: ["dataset", "task", "rows", "labels", "source", "fingerprint"],
+    rows: [[d.name, d.task, String(d.rows), d.labels.join(", ") || "—", d.source, d.fingerprint]],
+  };
+}
+
+/** Each seed's split (sizes, update pool, fingerprint), shared by the HTML and Markdown reports. */
+export function splitsTable(splits: ReportModel["splits"]): { header: string[]; rows: string[][] } {
+  return {
+    header: ["seed", "strategy", "train", "val", "test", "update", "split fingerprint"],
+    rows: splits.map((s) => [
+      String(s.seed),
+      s.by ? `${s.strategy} by ${s.by}` : s.strategy,
+      formatNumber(s.sizes.train),
+      formatNumber(s.sizes.val),
+      formatNumber(s.sizes.test),
+      s.sizes.update === undefined ? "—" : formatNumber(s.sizes.update),
+      s.fingerprints.split ?? "",
+    ]),
+  };
+}
+
+/** Each system, its kind, runs and the hyperparameters chosen on validation, shared by both reports. */
+export function systemsTable(systems: ReportModel["systems"]): { header: string[]; rows: string[][] } {
+  return {
+    header: ["system", "kind", "swept", "runs", "hyperparameters (selected on validation)"],
+    rows: systems.map((s) => [
+      s.name,
+      s.kind,
+      s.swept ? "yes" : "no",
+      String(s.runs),
+      formatParams(s.params),
+    ]),
+  };
+}

@@ -5,8 +5,11 @@ import {
   formatParam,
   formatParams,
   headline,
+  datasetTable,
   predictionErrorsTable,
   significanceTable,
+  splitsTable,
+  systemsTable,
 } from "./format.js";
 import type { ReportModel } from "./report-model.js";
 
@@ -72,38 +75,21 @@ ${table(t.header, t.rows, "numbers")}`;
 
 /** The dataset, each seed's split and their fingerprints. */
 export function dataSection(model: ReportModel): string {
-  const d = model.dataset;
+  const d = model.dataset ? datasetTable(model.dataset) : undefined;
   const dataset = d
-    ? table(
-        ["dataset", "task", "rows", "labels", "source", "fingerprint"],
-        [[d.name, d.task, String(d.rows), d.labels.join(", ") || "—", d.source, d.fingerprint]],
-        "mono-last",
-      )
+    ? table(d.header, d.rows, "mono-last")
     : "<p>No study record: the dataset is unknown.</p>";
-  const splits = table(
-    ["seed", "strategy", "train", "val", "test", "update", "split fingerprint"],
-    model.splits.map((s) => [
-      String(s.seed),
-      s.by ? `${s.strategy} by ${s.by}` : s.strategy,
-      formatNumber(s.sizes.train),
-      formatNumber(s.sizes.val),
-      formatNumber(s.sizes.test),
-      s.sizes.update === undefined ? "—" : formatNumber(s.sizes.update),
-      s.fingerprints.split ?? "",
-    ]),
-    "mono-last",
-  );
+  const t = splitsTable(model.splits);
+  const splits = table(t.header, t.rows, "mono-last");
   const splitsHtml = model.splits.length > 0 ? splits : "<p>No splits were recorded.</p>";
   return `<section id="data"><h2>Data and splits</h2>${dataset}<h3>Splits</h3>${splitsHtml}</section>`;
 }
 
 /** Each system, its kind and the hyperparameters the validation set chose. */
 export function systemsSection(model: ReportModel): string {
+  const t = systemsTable(model.systems);
   return `<section id="systems"><h2>Systems and chosen hyperparameters</h2>
-${table(
-  ["system", "kind", "swept", "runs", "hyperparameters (selected on validation)"],
-  model.systems.map((s) => [s.name, s.kind, s.swept ? "yes" : "no", String(s.runs), formatParams(s.params)]),
-)}</section>`;
+${table(t.header, t.rows)}</section>`;
 }
 
 /** A browser of sampled test errors with the documents RAG cited for each. */

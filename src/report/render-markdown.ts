@@ -1,11 +1,12 @@
 import { escapeMarkdown as m } from "./escape.js";
 import {
   formatEstimate,
-  formatNumber,
-  formatParams,
   headline,
+  datasetTable,
   predictionErrorsTable,
   significanceTable,
+  splitsTable,
+  systemsTable,
 } from "./format.js";
 import type { ReportModel } from "./report-model.js";
 
@@ -66,32 +67,16 @@ export function renderMarkdown(model: ReportModel): string {
     );
   }
   parts.push("## Data and splits");
-  const d = model.dataset;
-  if (d) {
-    parts.push(
-      table(
-        ["dataset", "task", "rows", "labels", "source", "fingerprint"],
-        [[d.name, d.task, String(d.rows), d.labels.join(", "), d.source, d.fingerprint]],
-      ),
-    );
+  if (model.dataset) {
+    const d = datasetTable(model.dataset);
+    parts.push(table(d.header, d.rows));
   }
+  const splits = splitsTable(model.splits);
+  const systems = systemsTable(model.systems);
   parts.push(
-    table(
-      ["seed", "strategy", "train", "val", "test", "split fingerprint"],
-      model.splits.map((s) => [
-        String(s.seed),
-        s.by ? `${s.strategy} by ${s.by}` : s.strategy,
-        formatNumber(s.sizes.train),
-        formatNumber(s.sizes.val),
-        formatNumber(s.sizes.test),
-        s.fingerprints.split ?? "",
-      ]),
-    ),
+    table(splits.header, splits.rows),
     "## Systems and chosen hyperparameters",
-    table(
-      ["system", "kind", "swept", "hyperparameters"],
-      model.systems.map((s) => [s.name, s.kind, s.swept ? "yes" : "no", formatParams(s.params)]),
-    ),
+    table(systems.header, systems.rows),
     "## Reproducibility",
     table(
       ["fact", "value"],
