@@ -1,5 +1,5 @@
 import { QuantisedScreen } from "./quantised-screen.js";
-import { createSimdKernels, type SimdKernels, screenQueries } from "./simd-kernels.js";
+import { createSimdKernels, reserveMemory, type SimdKernels, screenQueries } from "./simd-kernels.js";
 import { TopK, type ScoredSlot } from "./top-k.js";
 
 /** Documents per kernel call: the scores of one block stay in cache for top-k selection. */
@@ -167,10 +167,9 @@ export class DenseIndex {
     if (slots <= this.capacity) return;
     let next = this.capacity;
     while (next < slots) next *= 2;
-    const needed = this.matrixOffset + next * this.stride * 4;
     const memory = this.kernels.memory;
-    memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
-    this.view = new Float32Array(memory.buffer);
+    if (reserveMemory(memory, this.matrixOffset + next * this.stride * 4))
+      this.view = new Float32Array(memory.buffer);
     const alive = new Uint8Array(next);
     alive.set(this.alive);
     this.alive = alive;

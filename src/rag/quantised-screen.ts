@@ -1,4 +1,10 @@
-import { createSimdKernels, type SimdKernels, screenQueries, screenRowsOf4 } from "./simd-kernels.js";
+import {
+  createSimdKernels,
+  reserveMemory,
+  type SimdKernels,
+  screenQueries,
+  screenRowsOf4,
+} from "./simd-kernels.js";
 import { TopK } from "./top-k.js";
 
 /** Scale of the int16 codes: a unit vector's components (|x| ≤ 1) become integers within ±32,003. */
@@ -152,12 +158,11 @@ export class QuantisedScreen {
     if (slots <= this.capacity) return;
     let next = Math.max(blockDocs, this.capacity);
     while (next < slots) next *= 2;
-    const needed = this.matrixOffset + Math.ceil(next / blockDocs) * this.blockBytes;
     const memory = this.kernels.memory;
-    if (needed > memory.buffer.byteLength)
-      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
-    this.codes = new Int16Array(memory.buffer);
-    this.ints = new Int32Array(memory.buffer);
+    if (reserveMemory(memory, this.matrixOffset + Math.ceil(next / blockDocs) * this.blockBytes)) {
+      this.codes = new Int16Array(memory.buffer);
+      this.ints = new Int32Array(memory.buffer);
+    }
     this.capacity = next;
   }
 }

@@ -170,6 +170,14 @@ export interface SimdKernels {
   screen: Kernel;
 }
 
+/** Grows `memory` to hold at least `bytes`; true when it grew (typed-array views must then be rebuilt). */
+export function reserveMemory(memory: WasmMemory, bytes: number): boolean {
+  const missing = bytes - memory.buffer.byteLength;
+  if (missing <= 0) return false;
+  memory.grow(Math.ceil(missing / 65536));
+  return true;
+}
+
 let compiled: object | undefined;
 
 /** Instantiates the kernels over a fresh memory of `bytes` (rounded up to 64 KiB pages). */

@@ -141,33 +141,20 @@ export function planLinkedPhase(
       const references = runReferences(system);
       if (references.length === 0) continue;
       for (const seed of studySeeds(study, options)) {
+        const spec = { seed, ...(labelled !== undefined ? { labelled } : {}), stage: "final" as const };
         const params: Record<string, unknown> = { ...system.params };
-        const missing = references.find((reference) => {
+        let missing: string | undefined;
+        for (const reference of references) {
           const target = study.systems.find((candidate) => candidate.name === reference.system);
-          const targetJob =
-            target &&
-            makeJob(study, target, options, {
-              seed,
-              ...(labelled !== undefined ? { labelled } : {}),
-              stage: "final",
-            });
-          const runId = targetJob && runIdOf(targetJob);
-          if (runId !== undefined) params[reference.param] = runId;
-          return runId === undefined;
-        });
-        const job = makeJob(study, { ...system, params }, options, {
-          seed,
-          ...(labelled !== undefined ? { labelled } : {}),
-          stage: "final",
-        });
-        linked.push(
-          missing
-            ? {
-                job,
-                missing: `needs the finished run of system "${missing.system}" for seed ${seed}; run the study with that system too`,
-              }
-            : { job },
-        );
+          const runId = target && runIdOf(makeJob(study, target, options, spec));
+          if (runId === undefined) {
+            missing ??= `needs the finished run of system "${reference.system}" for seed ${seed}; run the study with that system too`;
+          } else {
+            params[reference.param] = runId;
+          }
+        }
+        const job = makeJob(study, { ...system, params }, options, spec);
+        linked.push(missing === undefined ? { job } : { job, missing });
       }
     }
   }

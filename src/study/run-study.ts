@@ -205,16 +205,15 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
     await runPhase("selected configurations on test", finals);
     // Systems that build on other runs (e.g. RAG over a fine-tuned run's embedding) go last.
     const linked = planLinkedPhase(study, options, (job) => runIds.get(job.key) ?? done.get(job.key)?.id);
-    const blocked = linked.filter((entry) => entry.missing !== undefined);
+    const blocked = linked.flatMap(({ job, missing }) => (missing === undefined ? [] : [{ job, missing }]));
     if (blocked.length > 0)
       options.progress?.onPhase?.("runs whose referenced run is missing", blocked.length, 0);
     for (const { job, missing } of blocked) {
-      if (missing === undefined) continue;
       outcome.planned++;
       outcome.failed.push({ job, message: missing, userError: true });
       options.progress?.onJobSettled?.(job, { ok: false, message: missing, userError: true });
     }
-    const ready = linked.filter((entry) => entry.missing === undefined).map((entry) => entry.job);
+    const ready = linked.flatMap(({ job, missing }) => (missing === undefined ? [job] : []));
     if (ready.length > 0) await runPhase("runs that build on other runs", ready);
     studyRun.summary({
       planned: outcome.planned,
