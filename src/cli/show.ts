@@ -46,6 +46,10 @@ export function register(program: Command): void {
           ];
         });
         section("series", series);
+        if (run.skippedLines)
+          printLine(
+            `\n${run.skippedLines} damaged line(s) in ${run.path ?? run.id}/metrics.jsonl skipped (a crash or a full disk cut them short)`,
+          );
         section(
           "artifacts",
           run.artifacts.map((name) => [name, tracker.artifactPath(run.id, name)]),

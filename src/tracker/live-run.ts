@@ -1,9 +1,13 @@
 import {
   closeSync,
   copyFileSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   renameSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
@@ -16,7 +20,8 @@ import { type OpenRun, trackOpenRun, untrackOpenRun } from "./process-hooks.js";
 import { fileKey, RunDocument } from "./run-document.js";
 import { appendIndex } from "./run-index.js";
 import { encodePoint } from "./series-file.js";
-import { artifactFileName, type StoreLayout } from "./store-layout.js";
+import { storeWriteError } from "./store-io-error.js";
+import { artifactFileName, type StoreLayout, storeTempPath } from "./store-layout.js";
 import type { JsonValue, Run, RunRecord } from "./types.js";
 
 // Points are buffered and appended in one write per flush: on this many points, and every second.
@@ -45,6 +50,13 @@ export class LiveRun implements Run, OpenRun {
   private readonly quotedNames: string[] = [];
   private readonly nextStep: number[] = [];
   private readonly latest: Record<string, number>;
+  // Bytes of the metrics file known to hold whole lines; a failed write is cut back to this.
+  private seriesBytes: number;
+  // Flush when this many points are buffered (raised after a failed write, so a full disk is not
+  // retried on every log call).
+  private flushAt = FLUSH_POINTS;
+  // A failure a timer flush met, reported to the next caller of log, flush or finish.
+  private failure: StoreError | null = null;
   private metadataDirty = false;
   private ended: EndStatus | null = null;
   private readonly flushTimer: NodeJS.Timeout;
@@ -59,6 +71,7 @@ export class LiveRun implements Run, OpenRun {
     this.latest = record.latest ?? Object.create(null);
     this.doc.data.latest = this.latest;
     this.seriesFd = openSync(layout.seriesFile(record.id), "a");
+    this.seriesBytes = fstatSync(this.seriesFd).size;
     this.flushTimer = setInterval(() => this.timerFlush(), FLUSH_INTERVAL_MS).unref();
     this.heartbeatTimer = setInterval(() => this.beat(), HEARTBEAT_INTERVAL_MS).unref();
     // No index line yet: a running run changes constantly, so listings read its run file directly;
@@ -69,6 +82,7 @@ export class LiveRun implements Run, OpenRun {
   /** Logs one metric point; `step` defaults to one past this metric's previous step (starting at 0). */
   log(name: string, value: number, step?: number): void {
     this.assertOpen("log");
+    this.reportFailure();
     if (typeof name !== "string" || name === "") {
       throw new InputError(`run.log: metric name must be a non-empty string, got ${JSON.stringify(name)}`);
     }
@@ -96,7 +110,7 @@ export class LiveRun implements Run, OpenRun {
     this.pendingValue[slot] = value;
     this.pendingTime[slot] = Date.now();
     this.latest[name] = value;
-    if (this.pending === FLUSH_POINTS) this.writePoints();
+    if (this.pending >= this.flushAt) this.writePoints();
   }
 
   /** Logs several metrics at the same step. */
@@ -107,6 +121,16 @@ export class LiveRun implements Run, OpenRun {
   /** Merges values into the run's summary metrics. */
   summary(values: Record<string, number | string | boolean>): void {
     this.assertOpen("summary");
+    if (values === null || typeof values !== "object" || Array.isArray(values)) {
+      throw new InputError("run.summary: pass an object of metric names to values");
+    }
+    for (const [key, value] of Object.entries(values)) {
+      if (typeof value !== "number" && typeof value !== "string" && typeof value !== "boolean") {
+        throw new InputError(
+          `run.summary: "${key}" must be a number, string or boolean, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}; log nested values as separate keys (e.g. "${key}.x")`,
+        );
+      }
+    }
     Object.assign(this.doc.data.summary, values);
     this.metadataDirty = true;
   }
@@ -140,23 +164,32 @@ export class LiveRun implements Run, OpenRun {
     if (typeof name !== "string" || name === "") {
       throw new InputError("run.artifact: the artifact name must be a non-empty string");
     }
-    mkdirSync(this.artifactDir, { recursive: true });
+    this.assertFolder();
+    // Not recursive: a run folder removed under a live run must not come back.
+    if (!existsSync(this.artifactDir)) mkdirSync(this.artifactDir);
     const path = join(this.artifactDir, artifactFileName(name));
-    const temp = `${path}.${process.pid}.tmp`;
-    if (options.fromPath !== undefined) {
-      try {
-        copyFileSync(options.fromPath, temp);
-      } catch (error) {
-        throw new InputError(
-          `run.artifact("${name}"): cannot copy ${options.fromPath} (${(error as Error).message})`,
-        );
+    const temp = storeTempPath(path);
+    try {
+      if (options.fromPath !== undefined) {
+        try {
+          copyFileSync(options.fromPath, temp);
+        } catch (error) {
+          if (existsSync(options.fromPath)) throw error;
+          throw new InputError(
+            `run.artifact("${name}"): cannot copy ${options.fromPath} (${(error as Error).message})`,
+          );
+        }
+      } else if (typeof data === "string" || data instanceof Uint8Array) {
+        writeFileSync(temp, data);
+      } else {
+        writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`);
       }
-    } else if (typeof data === "string" || data instanceof Uint8Array) {
-      writeFileSync(temp, data);
-    } else {
-      writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`);
+      renameSync(temp, path);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      if (error instanceof InputError) throw error;
+      throw storeWriteError(`artifact "${name}" of run ${this.id} to`, path, error);
     }
-    renameSync(temp, path);
     if (!this.doc.data.artifacts.includes(name)) this.doc.data.artifacts.push(name);
     this.metadataDirty = true;
     this.flushSync();
@@ -165,11 +198,16 @@ export class LiveRun implements Run, OpenRun {
 
   /** Writes buffered points and changed metadata to disk. */
   async flush(): Promise<void> {
+    this.failure = null; // retried right here
     this.flushSync();
   }
 
-  /** Marks the run finished. */
+  /**
+   * Marks the run finished. When its points cannot be written (a full disk), the run is recorded as
+   * failed instead (or, if even that cannot be written, reads as crashed) and a `StoreError` is thrown.
+   */
   async finish(): Promise<void> {
+    this.failure = null;
     this.endSync("finished", null);
   }
 
@@ -179,20 +217,36 @@ export class LiveRun implements Run, OpenRun {
     this.endSync("failed", message);
   }
 
-  /** Synchronous flush (used by timers, signal and exit handlers). */
+  /** Synchronous flush (used by timers, signal and exit handlers); throws a one-line `StoreError`. */
   flushSync(): void {
-    this.writePoints();
-    if (this.metadataDirty) {
-      this.metadataDirty = false;
-      this.doc.write();
+    if (this.ended !== null) {
+      // The final state could not be written (a full disk): try again.
+      if (this.metadataDirty && !this.gone) {
+        this.writeDocument();
+        this.indexSnapshot();
+      }
+      return;
     }
+    this.assertFolder();
+    this.writePoints();
+    if (this.metadataDirty) this.writeDocument();
   }
 
-  /** Records the final status synchronously; a second call is ignored. */
+  /**
+   * Records the final status synchronously; a second call is ignored. Buffered points are written
+   * first; if they cannot be, the run ends `failed` (never `finished` with points missing) and the
+   * write error is thrown.
+   */
   endSync(status: EndStatus, error: string | null): void {
     if (this.ended !== null) return;
-    this.writePoints();
-    this.ended = status;
+    let writeError: StoreError | null = null;
+    try {
+      this.assertFolder();
+      this.writePoints();
+    } catch (caught) {
+      writeError = caught as StoreError;
+    }
+    this.ended = writeError !== null && status === "finished" ? "failed" : status;
     clearInterval(this.flushTimer);
     clearInterval(this.heartbeatTimer);
     untrackOpenRun(this);
@@ -200,12 +254,60 @@ export class LiveRun implements Run, OpenRun {
       closeSync(this.seriesFd);
       this.seriesFd = null;
     }
-    this.doc.data.status = status;
+    if (this.gone) throw writeError as StoreError;
+    this.doc.data.status = this.ended;
     this.doc.data.endedAt = new Date().toISOString();
-    this.doc.data.error = error;
-    this.doc.write();
+    this.doc.data.error =
+      writeError !== null ? `${this.pending} metric point(s) not written: ${writeError.message}` : error;
+    try {
+      this.writeDocument();
+    } catch (caught) {
+      // The run file keeps `running`; with this process gone it reads as crashed.
+      writeError ??= caught as StoreError;
+    }
+    if (writeError === null) this.indexSnapshot();
+    if (writeError !== null) throw writeError;
+  }
+
+  private gone = false;
+
+  /** Stops the run (without recreating anything) when its folder was removed under it. */
+  private assertFolder(): void {
+    if (!this.gone && existsSync(this.layout.runFile(this.id))) return;
+    if (!this.gone) {
+      this.gone = true;
+      this.ended = "failed";
+      clearInterval(this.flushTimer);
+      clearInterval(this.heartbeatTimer);
+      untrackOpenRun(this);
+      if (this.seriesFd !== null) {
+        closeSync(this.seriesFd);
+        this.seriesFd = null;
+      }
+    }
+    throw new StoreError(
+      `run ${this.id} was removed from ${this.layout.root} while it was running (expbook rm?); its data is gone — start a new run`,
+    );
+  }
+
+  private writeDocument(): void {
     this.metadataDirty = false;
-    this.indexSnapshot();
+    try {
+      this.doc.write();
+    } catch (error) {
+      this.metadataDirty = true;
+      // lowdb writes a temp file and renames it into place; do not leave a partial one behind.
+      rmSync(join(this.layout.runDir(this.id), ".run.json.tmp"), { force: true });
+      throw storeWriteError(`run ${this.id}:`, this.layout.runFile(this.id), error);
+    }
+  }
+
+  /** Throws (once) a failure a timer flush met. */
+  private reportFailure(): void {
+    const failure = this.failure;
+    if (failure === null) return;
+    this.failure = null;
+    throw failure;
   }
 
   private assertOpen(what: string): void {
@@ -217,7 +319,8 @@ export class LiveRun implements Run, OpenRun {
   }
 
   private grow(): void {
-    this.capacity = Math.min(FLUSH_POINTS, Math.max(256, this.capacity * 2));
+    // Past FLUSH_POINTS only while writes fail: the points wait in memory for the disk to come back.
+    this.capacity = Math.max(256, this.capacity * 2);
     const grown = <T extends Float64Array | Uint32Array>(old: T, make: (n: number) => T): T => {
       const next = make(this.capacity);
       next.set(old.subarray(0, this.pending) as never);
@@ -229,6 +332,11 @@ export class LiveRun implements Run, OpenRun {
     this.pendingTime = grown(this.pendingTime, (n) => new Float64Array(n));
   }
 
+  /**
+   * Appends the buffered points in one write. On failure the points stay buffered for the next try,
+   * the file is cut back to its last whole line (so nothing can be joined to a torn one), and a
+   * `StoreError` is thrown.
+   */
   private writePoints(): void {
     if (this.pending === 0 || this.seriesFd === null) return;
     let text = "";
@@ -240,18 +348,38 @@ export class LiveRun implements Run, OpenRun {
         this.pendingTime[i] as number,
       );
     }
-    this.pending = 0;
     const bytes = Buffer.from(text, "utf8");
     let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.seriesFd, bytes, offset);
+    try {
+      // A torn tail left by an earlier failure whose cut-back also failed.
+      if (fstatSync(this.seriesFd).size !== this.seriesBytes) ftruncateSync(this.seriesFd, this.seriesBytes);
+      while (offset < bytes.length) offset += writeSync(this.seriesFd, bytes, offset);
+    } catch (error) {
+      if (offset > 0) {
+        try {
+          ftruncateSync(this.seriesFd, this.seriesBytes);
+        } catch {
+          // Retried before the next append.
+        }
+      }
+      this.flushAt = this.pending + FLUSH_POINTS;
+      throw storeWriteError(
+        `${this.pending} metric point(s) of run ${this.id} (kept in memory; retried on the next flush) to`,
+        this.layout.seriesFile(this.id),
+        error,
+      );
+    }
+    this.seriesBytes += bytes.length;
+    this.pending = 0;
+    this.flushAt = FLUSH_POINTS;
     this.metadataDirty = true; // `latest` changed
   }
 
   private timerFlush(): void {
     try {
       this.flushSync();
-    } catch {
-      // The next flush or finish will report a persistent failure.
+    } catch (error) {
+      this.failure = error as StoreError;
     }
   }
 

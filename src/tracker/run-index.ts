@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import type { FileKey } from "./run-document.js";
+import { storeTempPath } from "./store-layout.js";
 import type { RunRecord } from "./types.js";
 
 /**
@@ -85,7 +86,7 @@ export function compactIndex(indexFile: string, lines: IndexLine[]): boolean {
     return false;
   }
   try {
-    const temp = `${indexFile}.${process.pid}.tmp`;
+    const temp = storeTempPath(indexFile);
     writeFileSync(temp, lines.map((line) => `${JSON.stringify(line)}\n`).join(""));
     renameSync(temp, indexFile);
     return true;

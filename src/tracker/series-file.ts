@@ -15,6 +15,15 @@ function decodeValue(value: unknown): number | undefined {
   return undefined;
 }
 
+/** A quoted value (`"NaN"`, `"Infinity"`); anything else, such as a torn `"Na[`, is undefined. */
+function decodeQuoted(raw: string): number | undefined {
+  try {
+    return decodeValue(JSON.parse(raw));
+  } catch {
+    return undefined;
+  }
+}
+
 /** One line of a metrics file: `["loss",12,0.25,1764070769123]`. `quotedName` is `JSON.stringify(name)`. */
 export function encodePoint(quotedName: string, step: number, value: number, time: number): string {
   return `[${quotedName},${step},${encodeValue(value)},${time}]\n`;
@@ -111,7 +120,7 @@ export function decodeSeries(text: string): DecodedSeries {
     const step = Number(text.slice(c1 + 1, c2));
     const rawValue = text.slice(c2 + 1, c3);
     const time = Number(text.slice(c3 + 1, end - 1));
-    const value = rawValue.charCodeAt(0) === 34 ? decodeValue(JSON.parse(rawValue)) : Number(rawValue);
+    const value = rawValue.charCodeAt(0) === 34 ? decodeQuoted(rawValue) : Number(rawValue);
     if (
       Number.isNaN(step) ||
       Number.isNaN(time) ||

@@ -74,3 +74,16 @@ export function artifactFileName(name: string): string {
   if (out === "") return "%00empty";
   return out.length > 180 ? `%hash-${sha256(name).slice(0, 40)}` : out;
 }
+
+/**
+ * Temp files of the store's own atomic writes: `.expbook-tmp-<pid>-<name>` beside the target
+ * (a name no artifact can have: encoded artifact names never start with a dot), and lowdb's
+ * `.run.json.tmp` inside a run folder. `gc` removes only these.
+ */
+export const STORE_TEMP_PATTERN = /^\.expbook-tmp-[0-9]+-|^\.run\.json\.tmp$/;
+
+/** The temp path an atomic write of `path` goes through before it is renamed into place. */
+export function storeTempPath(path: string): string {
+  const slash = path.lastIndexOf(sep);
+  return `${path.slice(0, slash + 1)}.expbook-tmp-${process.pid}-${path.slice(slash + 1)}`;
+}

@@ -11,7 +11,13 @@ import { applyRunQuery } from "./run-query.js";
 import { readRun, runIds, scanStore } from "./scan-store.js";
 import { readSeries } from "./series-file.js";
 import { startRun } from "./start-run.js";
-import { artifactFileName, resolveStoreDir, type StoreLayout, storeLayout } from "./store-layout.js";
+import {
+  artifactFileName,
+  resolveStoreDir,
+  STORE_TEMP_PATTERN,
+  type StoreLayout,
+  storeLayout,
+} from "./store-layout.js";
 import type {
   DamagedRun,
   Run,
@@ -126,8 +132,8 @@ class StoreTracker implements Tracker {
 
   async run(idOrPrefix: string): Promise<RunWithSeries> {
     const record = this.record(idOrPrefix);
-    const { series } = await readSeries(this.layout.seriesFile(record.id));
-    return { ...record, artifacts: this.artifactNames(record), series };
+    const { series, skippedLines } = await readSeries(this.layout.seriesFile(record.id));
+    return { ...record, artifacts: this.artifactNames(record), series, skippedLines };
   }
 
   private artifactNames(record: RunRecord): string[] {
@@ -136,7 +142,7 @@ class StoreTracker implements Tracker {
     const extra: string[] = [];
     try {
       for (const entry of readdirSync(this.layout.artifactDir(record.id))) {
-        if (!known.has(entry) && !entry.endsWith(".tmp")) extra.push(entry);
+        if (!known.has(entry) && !STORE_TEMP_PATTERN.test(entry)) extra.push(entry);
       }
     } catch {
       // no artifact folder

@@ -74,6 +74,8 @@ export interface RunRecord {
 /** A run record with its metric series loaded. */
 export interface RunWithSeries extends RunRecord {
   series: Record<string, MetricPoint[]>;
+  /** Lines of the metrics file that could not be read (skipped, never fatal). */
+  skippedLines?: number;
 }
 
 /** A live run: what code that trains or evaluates writes to. */
