@@ -29,9 +29,11 @@ export function register(program: Command): void {
         for (const path of report.unknown) printLine(`unknown (left alone)  ${path}`);
         for (const entry of report.damaged) printLine(`damaged (left alone)  ${entry.path}  ${entry.error}`);
         printStatus(
-          apply
-            ? `index rebuilt: ${report.indexedRuns} run(s) (was ${report.indexLinesBefore} line(s))`
-            : `dry run: pass --yes to remove ${report.orphans.length} orphan(s) and rebuild the index`,
+          !apply
+            ? `dry run: pass --yes to remove ${report.orphans.length} orphan(s) and rebuild the index`
+            : report.indexRebuilt
+              ? `index rebuilt: ${report.indexedRuns} run(s) (was ${report.indexLinesBefore} line(s))`
+              : `index not rebuilt: another expbook process holds ${tracker.dir}/index.lock; run gc again later`,
         );
       }),
     );

@@ -22,29 +22,35 @@ export function register(program: Command): void {
     .description("delete runs (asks for confirmation unless --yes)")
     .argument("<runs...>", "run ids (or unique prefixes)")
     .option("--yes", "do not ask")
+    .option("--force", "also remove runs that are still running (their process stops with an error)")
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
     .option("--json", "machine-readable output")
     .action(
-      action(async (ids: string[], options: { yes?: boolean; store?: string; json?: boolean }) => {
-        const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
-        const resolved = [...new Set(ids.map((id) => tracker.resolveId(id)))];
-        if (!options.yes) {
-          if (!process.stdin.isTTY) {
-            throw new InputError(
-              `refusing to remove ${resolved.length} run(s) without confirmation (no terminal to ask on); pass --yes`,
-            );
+      action(
+        async (
+          ids: string[],
+          options: { yes?: boolean; force?: boolean; store?: string; json?: boolean },
+        ) => {
+          const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
+          const resolved = [...new Set(ids.map((id) => tracker.resolveId(id)))];
+          if (!options.yes) {
+            if (!process.stdin.isTTY) {
+              throw new InputError(
+                `refusing to remove ${resolved.length} run(s) without confirmation (no terminal to ask on); pass --yes`,
+              );
+            }
+            if (!(await confirm(`Remove ${resolved.length} run(s): ${resolved.join(", ")}?`))) {
+              printStatus("nothing removed");
+              if (options.json) printJson({ removed: [] });
+              return;
+            }
           }
-          if (!(await confirm(`Remove ${resolved.length} run(s): ${resolved.join(", ")}?`))) {
-            printStatus("nothing removed");
-            if (options.json) printJson({ removed: [] });
-            return;
+          for (const id of resolved) {
+            await tracker.remove(id, { force: options.force === true });
+            printStatus(`removed ${id}`);
           }
-        }
-        for (const id of resolved) {
-          await tracker.remove(id);
-          printStatus(`removed ${id}`);
-        }
-        if (options.json) printJson({ removed: resolved });
-      }),
+          if (options.json) printJson({ removed: resolved });
+        },
+      ),
     );
 }

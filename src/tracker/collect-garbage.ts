@@ -1,10 +1,12 @@
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { StoreError } from "../util/errors.js";
 import { join } from "node:path";
 import { effectiveStatus } from "./liveness.js";
 import { readRunFile } from "./run-document.js";
 import { compactIndex, type IndexLine, readIndex } from "./run-index.js";
 import { runIds } from "./scan-store.js";
-import { RUN_ID_PATTERN, type StoreLayout } from "./store-layout.js";
+import { storeWriteError } from "./store-io-error.js";
+import { RUN_ID_PATTERN, STORE_TEMP_PATTERN, type StoreLayout } from "./store-layout.js";
 import type { DamagedRun } from "./types.js";
 
 /** What `tracker.gc` found and did. */
@@ -19,12 +21,14 @@ export interface GcReport {
   indexedRuns: number;
   /** Index lines before the rebuild. */
   indexLinesBefore: number;
+  /** False when the index could not be rewritten (another process held its lock). */
+  indexRebuilt: boolean;
   dryRun: boolean;
 }
 
-// A run folder is built in a staging folder for milliseconds; one this old was abandoned by a crash.
+// A run folder is built in a staging folder, and a temp file renamed into place, within milliseconds;
+// one this old was abandoned by a crash.
 const ABANDONED_AFTER_MS = 10 * 60_000;
-const TEMP_FILE = /\.tmp$/;
 
 function olderThan(path: string, ms: number): boolean {
   try {
@@ -34,14 +38,25 @@ function olderThan(path: string, ms: number): boolean {
   }
 }
 
+/** Temp files of the store's own atomic writes (never a user's `*.tmp`), abandoned long enough ago. */
 function tempFilesIn(dir: string): string[] {
   try {
     return readdirSync(dir)
-      .filter((name) => TEMP_FILE.test(name))
-      .map((name) => join(dir, name));
+      .filter((name) => STORE_TEMP_PATTERN.test(name))
+      .map((name) => join(dir, name))
+      .filter((path) => olderThan(path, ABANDONED_AFTER_MS));
   } catch {
     return [];
   }
+}
+
+/** Refuses a folder that exists but holds no store, so gc never cleans a user's folder. */
+function assertStore(layout: StoreLayout): boolean {
+  if (!existsSync(layout.root)) return false;
+  if (existsSync(layout.runsDir) || existsSync(layout.indexFile)) return true;
+  throw new StoreError(
+    `${layout.root} is not an expbook store (no runs/ folder or index.jsonl); pass the store folder with --store`,
+  );
 }
 
 /**
@@ -53,6 +68,24 @@ export function collectGarbage(
   layout: StoreLayout,
   options: { dryRun: boolean; staleAfterMs: number },
 ): GcReport {
+  if (!assertStore(layout)) {
+    return {
+      orphans: [],
+      unknown: [],
+      damaged: [],
+      indexedRuns: 0,
+      indexLinesBefore: 0,
+      indexRebuilt: false,
+      dryRun: options.dryRun,
+    };
+  }
+  if (!options.dryRun) {
+    try {
+      accessSync(layout.root, constants.W_OK);
+    } catch (error) {
+      throw storeWriteError("the store", layout.root, error);
+    }
+  }
   const orphans: string[] = [];
   const unknown: string[] = [];
   let names: string[] = [];
@@ -77,16 +110,35 @@ export function collectGarbage(
       continue;
     }
     lines.push({ id, key: read.key, record: read.record });
-    const live = effectiveStatus(read.record, layout.heartbeatFile(id), options.staleAfterMs) === "running";
-    if (!live) orphans.push(...tempFilesIn(layout.runDir(id)), ...tempFilesIn(layout.artifactDir(id)));
+    const status = effectiveStatus(read.record, layout.heartbeatFile(id), options.staleAfterMs);
+    if (status === "running") continue;
+    orphans.push(...tempFilesIn(layout.runDir(id)));
+    // A finished run's artifacts are the user's, whatever their names.
+    if (status !== "finished") orphans.push(...tempFilesIn(layout.artifactDir(id)));
   }
   orphans.push(...tempFilesIn(layout.root));
   const lock = join(layout.root, "index.lock");
   if (olderThan(lock, 60_000)) orphans.push(lock);
   const indexLinesBefore = readIndex(layout.indexFile).lineCount;
+  let indexRebuilt = false;
   if (!options.dryRun) {
-    for (const path of orphans) rmSync(path, { recursive: true, force: true });
-    if (lines.length > 0 || indexLinesBefore > 0) compactIndex(layout.indexFile, lines);
+    for (const path of orphans) {
+      try {
+        rmSync(path, { recursive: true, force: true });
+      } catch (error) {
+        throw storeWriteError("(remove) the orphan", path, error);
+      }
+    }
+    indexRebuilt = lines.length === 0 && indexLinesBefore === 0;
+    if (!indexRebuilt) indexRebuilt = compactIndex(layout.indexFile, lines);
   }
-  return { orphans, unknown, damaged, indexedRuns: lines.length, indexLinesBefore, dryRun: options.dryRun };
+  return {
+    orphans,
+    unknown,
+    damaged,
+    indexedRuns: lines.length,
+    indexLinesBefore,
+    indexRebuilt,
+    dryRun: options.dryRun,
+  };
 }

@@ -57,6 +57,8 @@ export class LiveRun implements Run, OpenRun {
   private flushAt = FLUSH_POINTS;
   // A failure a timer flush met, reported to the next caller of log, flush or finish.
   private failure: StoreError | null = null;
+  // The run folder was removed under this live run (`expbook rm --force`): nothing more is written.
+  private gone = false;
   private metadataDirty = false;
   private ended: EndStatus | null = null;
   private readonly flushTimer: NodeJS.Timeout;
@@ -207,6 +209,7 @@ export class LiveRun implements Run, OpenRun {
    * failed instead (or, if even that cannot be written, reads as crashed) and a `StoreError` is thrown.
    */
   async finish(): Promise<void> {
+    if (this.gone) this.assertFolder();
     this.failure = null;
     this.endSync("finished", null);
   }
@@ -269,8 +272,6 @@ export class LiveRun implements Run, OpenRun {
     if (writeError !== null) throw writeError;
   }
 
-  private gone = false;
-
   /** Stops the run (without recreating anything) when its folder was removed under it. */
   private assertFolder(): void {
     if (!this.gone && existsSync(this.layout.runFile(this.id))) return;
@@ -311,6 +312,7 @@ export class LiveRun implements Run, OpenRun {
   }
 
   private assertOpen(what: string): void {
+    if (this.gone) this.assertFolder();
     if (this.ended !== null) {
       throw new StoreError(
         `run ${this.id} has already ${this.ended === "finished" ? "finished" : `ended (${this.ended})`}; cannot ${what} — start a new run`,

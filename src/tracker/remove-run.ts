@@ -1,7 +1,7 @@
 import { renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { StoreError } from "../util/errors.js";
 import { appendIndex } from "./run-index.js";
+import { storeWriteError } from "./store-io-error.js";
 import type { StoreLayout } from "./store-layout.js";
 
 /**
@@ -13,7 +13,7 @@ export function removeRunFolder(layout: StoreLayout, id: string): void {
   try {
     renameSync(layout.runDir(id), trash);
   } catch (error) {
-    throw new StoreError(`cannot remove run ${id} (${(error as Error).message})`);
+    throw storeWriteError(`(remove) run ${id} at`, layout.runDir(id), error);
   }
   appendIndex(layout.indexFile, [{ id, removed: true }]);
   rmSync(trash, { recursive: true, force: true });

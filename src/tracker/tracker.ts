@@ -60,8 +60,8 @@ export interface Tracker {
   artifactPath(runId: string, name: string): string;
   /** Text of a run's artifact. */
   readArtifact(runId: string, name: string): Promise<string>;
-  /** Deletes a run folder; returns what was removed. */
-  remove(id: string): Promise<RunRecord | DamagedRun>;
+  /** Deletes a run folder; returns what was removed. A live run is refused unless `force`. */
+  remove(id: string, options?: { force?: boolean }): Promise<RunRecord | DamagedRun>;
   /** Removes orphaned files and rebuilds the index (`dryRun`: only report). */
   gc(options?: { dryRun?: boolean }): Promise<GcReport>;
   /** Flushes the runs this tracker started that are still open. */
@@ -179,9 +179,15 @@ class StoreTracker implements Tracker {
     return readFileSync(path, "utf8");
   }
 
-  async remove(idOrPrefix: string): Promise<RunRecord | DamagedRun> {
+  async remove(idOrPrefix: string, options: { force?: boolean } = {}): Promise<RunRecord | DamagedRun> {
     const id = this.resolveId(idOrPrefix);
     const found = readRun(this.layout, id, this.staleAfterMs);
+    if (found.status === "running" && options.force !== true) {
+      const { env } = found as RunRecord;
+      throw new StoreError(
+        `run ${id} is still running (pid ${env.pid} on ${env.hostname}); stop it first, or pass --force to remove it anyway`,
+      );
+    }
     removeRunFolder(this.layout, id);
     return found;
   }
