@@ -254,6 +254,7 @@ test("CLI: ls filters and sorts, export writes CSV, rm needs --yes without a ter
     const someRun = (await tracker.runs())[0]?.id as string;
     const temp = join(store.path, "runs", someRun, ".run.json.tmp");
     writeFileSync(temp, "{");
+    utimesSync(temp, old, old); // a temp file is an orphan only once it is older than the grace period
     writeFileSync(join(store.path, "runs", "notes.txt"), "mine");
     const dry = await runCli(["gc", "--json", "--store", store.path]);
     assert.equal(dry.code, 0, dry.stderr);
