@@ -1,3 +1,4 @@
+import { StudyError } from "../util/errors.js";
 import { canonicalJson, sha256 } from "../util/hash.js";
 import type { Study, StudySystem } from "./schema.js";
 import { sweepTrials, type TrialParams } from "./sweep.js";
@@ -30,13 +31,35 @@ export interface PlanOptions {
   only?: string[];
 }
 
+/** The largest seed: seeds are 32-bit unsigned integers (never reduced modulo 2³²). */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /** The seeds a study runs with under the given options. */
 export function studySeeds(study: Study, options: PlanOptions): number[] {
   const count = options.seeds ?? (options.quick ? (study.quick?.seeds ?? 1) : study.seeds.length);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new StudyError(`--seeds ${count} asks for no runs; give a whole number of seeds ≥ 1`);
+  }
   const seeds = study.seeds.slice(0, count);
   let next = Math.max(...study.seeds) + 1;
-  while (seeds.length < count) seeds.push(next++);
+  while (seeds.length < count) {
+    if (next > MAX_SEED)
+      throw new StudyError(`--seeds ${count}: seeds past ${MAX_SEED} do not exist; ask for fewer`);
+    seeds.push(next++);
+  }
   return seeds;
+}
+
+/** Checks that `--only` names systems of the study, so a typo is an error rather than zero runs. */
+export function checkSelection(study: Study, options: PlanOptions): void {
+  if (options.only === undefined) return;
+  const known = study.systems.map((system) => system.name);
+  const unknown = options.only.filter((name) => !known.includes(name));
+  if (options.only.length === 0 || unknown.length > 0) {
+    throw new StudyError(
+      `--only ${options.only.join(",") || '""'}: study ${study.name} has no system ${unknown.map((name) => `"${name}"`).join(", ") || "named"}; choose from ${known.join(", ")}`,
+    );
+  }
 }
 
 /** The labelled-set sizes of a learning-curve study (undefined = all training rows). */

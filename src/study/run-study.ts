@@ -2,10 +2,14 @@ import { cpus } from "node:os";
 import { relative } from "node:path";
 import { makeSplit } from "../data/split.js";
 import type { ProgressEvent } from "../systems/system.js";
-import { openTracker } from "../tracker/tracker.js";
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { pidAlive } from "../tracker/liveness.js";
+import { openTracker, type Tracker } from "../tracker/tracker.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
 import type { LoadedStudy } from "./load-study.js";
 import {
+  checkSelection,
   makeJob,
   type PlanOptions,
   planFirstPhase,
@@ -17,6 +21,7 @@ import {
 } from "./plan.js";
 import type { StudyContext } from "./run-job.js";
 import { selectTrials, type TrialSelection } from "./select-trials.js";
+import { acquireStudyLock } from "./study-lock.js";
 import { type JobOutcome, runJobsInWorkers } from "./worker-pool.js";
 
 /** Artifact of the study-stage run: the definition, the data and splits, and the commands to rerun. */
@@ -72,13 +77,66 @@ function studyContext(loaded: LoadedStudy, storeDir: string): StudyContext {
   };
 }
 
+/** Tag of a finished run that repeats an earlier finished run of the same job (value: that run's id). */
+export const DUPLICATE_TAG = "duplicate_of";
+
+/** The finished run of each job key: the oldest one (later ones are duplicates). */
 function finishedJobRuns(runs: readonly RunRecord[]): Map<string, RunRecord> {
   const byJob = new Map<string, RunRecord>();
-  for (const run of runs) {
+  const oldestFirst = [...runs].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  );
+  for (const run of oldestFirst) {
     const key = run.tags.job;
-    if (run.status === "finished" && typeof key === "string") byJob.set(key, run);
+    if (run.status !== "finished" || typeof key !== "string" || run.tags[DUPLICATE_TAG] !== undefined)
+      continue;
+    if (!byJob.has(key)) byJob.set(key, run);
   }
   return byJob;
+}
+
+/**
+ * Tags every finished run that repeats an earlier finished run of the same job as a duplicate (which
+ * resumes and reports ignore). Returns how many were tagged.
+ */
+async function markDuplicates(tracker: Tracker, experiment: string): Promise<number> {
+  const runs = await tracker.runs({ experiment });
+  const kept = finishedJobRuns(runs);
+  let marked = 0;
+  for (const run of runs) {
+    const key = run.tags.job;
+    if (run.status !== "finished" || typeof key !== "string" || run.tags[DUPLICATE_TAG] !== undefined)
+      continue;
+    const first = kept.get(key);
+    if (first === undefined || first.id === run.id) continue;
+    await tracker.tagFinished(run.id, { [DUPLICATE_TAG]: first.id });
+    marked++;
+  }
+  return marked;
+}
+
+/**
+ * Waits for runs of this study still live in other processes on this host: the workers of an earlier
+ * execution that was killed (this process now holds the study lock, so no one else runs the study).
+ * They stop by themselves within a second (see parent-watchdog.ts); any left are stopped.
+ */
+async function stopOrphans(tracker: Tracker, experiment: string): Promise<void> {
+  const orphans = async () =>
+    (await tracker.runs({ experiment })).filter(
+      (run) => run.status === "running" && run.env.hostname === hostname() && run.env.pid !== process.pid,
+    );
+  for (let waited = 0; waited < 3_000; waited += 100) {
+    if ((await orphans()).length === 0) return;
+    await sleep(100);
+  }
+  for (const run of await orphans()) {
+    if (!pidAlive(run.env.pid, run.env.pidStart)) continue;
+    try {
+      process.kill(run.env.pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
 }
 
 /**
@@ -90,9 +148,27 @@ function finishedJobRuns(runs: readonly RunRecord[]): Map<string, RunRecord> {
 export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): Promise<StudyOutcome> {
   const { study, dataset } = loaded;
   const context = studyContext(loaded, options.storeDir);
-  const tracker = await openTracker({ dir: options.storeDir });
-  const done = finishedJobRuns(await tracker.runs({ experiment: study.name }));
+  checkSelection(study, options);
   const seeds = studySeeds(study, options);
+  const tracker = await openTracker({ dir: options.storeDir });
+  const release = acquireStudyLock(tracker.dir, study.name);
+  try {
+    await stopOrphans(tracker, study.name);
+    return await runLocked(loaded, options, tracker, seeds);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(
+  loaded: LoadedStudy,
+  options: RunStudyOptions,
+  tracker: Tracker,
+  seeds: number[],
+): Promise<StudyOutcome> {
+  const { study, dataset } = loaded;
+  const context = studyContext(loaded, options.storeDir);
+  const done = finishedJobRuns(await tracker.runs({ experiment: study.name }));
   const studyRun = await tracker.startRun({
     experiment: study.name,
     name: "study",
@@ -222,6 +298,8 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
       failed: outcome.failed.length,
     });
     await studyRun.artifact("selections.json", outcome.selections as unknown as JsonValue);
+    const duplicates = await markDuplicates(tracker, study.name);
+    if (duplicates > 0) studyRun.summary({ duplicates });
     if (outcome.failed.length > 0) await studyRun.fail(new Error(`${outcome.failed.length} run(s) failed`));
     else await studyRun.finish();
     return outcome;

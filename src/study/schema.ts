@@ -4,6 +4,13 @@ const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "use letters, digits, '-', '_' and '.' (no spaces or slashes)");
 const scalar = z.union([z.number(), z.string(), z.boolean()]);
+// Seeds are 32-bit unsigned integers; larger ones would be reduced modulo 2³² into another seed.
+const seedRange = "a seed is a whole number from 0 to 4294967295 (2³²−1)";
+const seed = z
+  .number()
+  .int(seedRange)
+  .min(0, seedRange)
+  .max(2 ** 32 - 1, seedRange);
 
 const gridSweep = z
   .object({
@@ -77,10 +84,16 @@ export const studySchema = z
         fractions: fractions.optional(),
         update: z.number().min(0).lt(1).optional(),
         /** "per-seed": each seed gets its own split (default); a number: one split for every seed. */
-        seed: z.union([z.literal("per-seed"), z.number().int()]).default("per-seed"),
+        seed: z.union([z.literal("per-seed"), seed]).default("per-seed"),
       })
       .strict(),
-    seeds: z.array(z.number().int()).min(1, "list at least one seed"),
+    seeds: z
+      .array(seed)
+      .min(1, "list at least one seed")
+      .refine(
+        (seeds) => new Set(seeds).size === seeds.length,
+        "list each seed once (duplicates would run twice)",
+      ),
     /** Validation metric hyperparameters are selected on (default val_f1 or val_mae). */
     select: z
       .string()

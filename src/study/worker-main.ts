@@ -1,6 +1,7 @@
 // A study worker process: runs the jobs its parent sends, one at a time, and reports back over IPC.
 // When the parent goes away (killed, Ctrl-C) the worker stops too, so its run is marked killed.
 import { isUserError } from "../util/errors.js";
+import { watchParent } from "./parent-watchdog.js";
 import { runStudyJob } from "./run-job.js";
 import type { JobMessage, WorkerMessage } from "./worker-protocol.js";
 
@@ -13,6 +14,8 @@ function send(message: WorkerMessage): void {
     // The channel closed between the check and the send.
   }
 }
+
+watchParent();
 
 process.on("disconnect", () => {
   process.kill(process.pid, "SIGTERM");

@@ -11,6 +11,7 @@ import { applyRunQuery } from "./run-query.js";
 import { readRun, runIds, scanStore } from "./scan-store.js";
 import { readSeries } from "./series-file.js";
 import { startRun } from "./start-run.js";
+import { tagEndedRun } from "./tag-ended-run.js";
 import {
   artifactFileName,
   resolveStoreDir,
@@ -62,6 +63,8 @@ export interface Tracker {
   readArtifact(runId: string, name: string): Promise<string>;
   /** Deletes a run folder; returns what was removed. A live run is refused unless `force`. */
   remove(id: string, options?: { force?: boolean }): Promise<RunRecord | DamagedRun>;
+  /** Merges tags into a run that has ended (its process no longer writes it). */
+  tagFinished(id: string, tags: Record<string, string | boolean>): Promise<void>;
   /** Removes orphaned files and rebuilds the index (`dryRun`: only report). */
   gc(options?: { dryRun?: boolean }): Promise<GcReport>;
   /** Flushes the runs this tracker started that are still open. */
@@ -190,6 +193,10 @@ class StoreTracker implements Tracker {
     }
     removeRunFolder(this.layout, id);
     return found;
+  }
+
+  async tagFinished(idOrPrefix: string, tags: Record<string, string | boolean>): Promise<void> {
+    tagEndedRun(this.layout, this.resolveId(idOrPrefix), tags);
   }
 
   async gc(options: { dryRun?: boolean } = {}): Promise<GcReport> {

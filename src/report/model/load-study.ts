@@ -162,7 +162,8 @@ export async function loadStudy(tracker: ReportTracker, experiment: string): Pro
   if (!studyRun)
     warnings.push("No study run with study.json was found: the question, data and commands are unknown.");
 
-  const systemRuns = allRuns.filter((run) => stageOf(run) !== "study");
+  // A run tagged duplicate_of repeats an earlier finished run of the same job (a resumed study).
+  const systemRuns = allRuns.filter((run) => stageOf(run) !== "study" && run.tags.duplicate_of === undefined);
   const unfinished = systemRuns.filter((run) => run.status !== "finished");
   if (unfinished.length > 0) {
     const states = [...new Set(unfinished.map((run) => run.status))].join(", ");
