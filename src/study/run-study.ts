@@ -146,8 +146,7 @@ async function stopOrphans(tracker: Tracker, experiment: string): Promise<void> 
  * (same job key) is reused, so an interrupted study resumes where it stopped.
  */
 export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): Promise<StudyOutcome> {
-  const { study, dataset } = loaded;
-  const context = studyContext(loaded, options.storeDir);
+  const { study } = loaded;
   checkSelection(study, options);
   const seeds = studySeeds(study, options);
   const tracker = await openTracker({ dir: options.storeDir });
