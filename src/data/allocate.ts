@@ -23,18 +23,20 @@ export function largestRemainder(total: number, fractions: readonly number[]): n
  * target exactly; a larger item overshoots its bin by at most its size minus one.
  */
 export function allocateToTargets(sizes: readonly number[], targets: readonly number[]): number[] {
-  const filled = targets.map(() => 0);
-  return sizes.map((size) => {
+  const filled = new Float64Array(targets.length);
+  const bins = new Array<number>(sizes.length);
+  for (let item = 0; item < sizes.length; item++) {
     let best = 0;
     let bestDeficit = Number.NEGATIVE_INFINITY;
-    targets.forEach((target, bin) => {
-      const deficit = target - (filled[bin] as number);
+    for (let bin = 0; bin < targets.length; bin++) {
+      const deficit = (targets[bin] as number) - (filled[bin] as number);
       if (deficit > bestDeficit) {
         best = bin;
         bestDeficit = deficit;
       }
-    });
-    filled[best] = (filled[best] as number) + size;
-    return best;
-  });
+    }
+    filled[best] = (filled[best] as number) + (sizes[item] as number);
+    bins[item] = best;
+  }
+  return bins;
 }

@@ -34,6 +34,9 @@ export const defaultFractions: SplitFractions = { train: 0.7, val: 0.15, test: 0
 
 const splitNames = ["train", "val", "test"] as const;
 
+/** Seeds are 32-bit unsigned integers. */
+const MAX_SEED = 2 ** 32 - 1;
+
 function validate(dataset: Dataset, options: SplitOptions): SplitFractions {
   const fractions = options.fractions ?? defaultFractions;
   for (const name of splitNames) {
@@ -50,7 +53,10 @@ function validate(dataset: Dataset, options: SplitOptions): SplitFractions {
       `split fractions sum to ${Number(sum.toFixed(6))}, not 1 (train ${fractions.train} + val ${fractions.val} + test ${fractions.test}); adjust --train/--val/--test`,
     );
   }
-  if (!Number.isInteger(options.seed)) throw new SplitError(`seed ${options.seed} must be an integer`);
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > MAX_SEED) {
+    // Never reduced modulo 2³²: 0 and 4294967296 would give one split under two fingerprints.
+    throw new SplitError(`seed ${options.seed} must be a whole number from 0 to ${MAX_SEED} (2³²−1)`);
+  }
   if ((options.strategy === "temporal" || options.strategy === "group") && !options.by) {
     throw new SplitError(
       `the ${options.strategy} strategy needs --by COLUMN (one of: ${dataset.metaColumns.join(", ") || "no metadata columns"})`,
@@ -99,7 +105,9 @@ function stratifiedBins(units: SplitUnit[], fractions: SplitFractions, rng: Rng)
   const byLabel = new Map<string, SplitUnit[]>();
   for (const unit of units) {
     const label = unit.label ?? "";
-    byLabel.set(label, [...(byLabel.get(label) ?? []), unit]);
+    const members = byLabel.get(label);
+    if (members === undefined) byLabel.set(label, [unit]);
+    else members.push(unit);
   }
   const needed = fractionList(fractions).filter((f) => f > 0).length;
   const result = new Map<SplitUnit, number>();
@@ -129,10 +137,13 @@ function groupBins(units: SplitUnit[], fractions: SplitFractions, rng: Rng): Map
   return new Map(order.map((unit, index) => [unit, bins[index] as number]));
 }
 
+/** Rows per label, sorted by label; any label (`__proto__`, `constructor`) is plain data. */
 function classCounts(rows: readonly Example[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const row of rows) if (row.label !== undefined) counts[row.label] = (counts[row.label] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const counts = new Map<string, number>();
+  for (const row of rows)
+    if (row.label !== undefined) counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
+  // fromEntries defines own data properties: a "__proto__" label never becomes a prototype.
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /**
@@ -147,7 +158,7 @@ export function makeSplit(dataset: Dataset, options: SplitOptions): Split {
   const fractions = validate(dataset, options);
   const rng = createRng(options.seed);
   const groupBy = options.strategy === "group" ? options.by : undefined;
-  const { units, duplicateTextGroups } = buildSplitUnits(dataset.rows, groupBy);
+  const { units, unitOfRow, duplicateTextGroups } = buildSplitUnits(dataset.rows, groupBy);
   let bins: Map<SplitUnit, number>;
   let updateUnits = new Set<SplitUnit>();
   if (options.strategy === "random") bins = randomBins(units, fractions, rng);
@@ -160,14 +171,15 @@ export function makeSplit(dataset: Dataset, options: SplitOptions): Split {
   }
   const parts: Example[][] = [[], [], []];
   const update: Example[] = [];
-  const unitOf = new Map<Example, SplitUnit>();
-  for (const unit of units) for (const row of unit.rows) unitOf.set(row, unit);
+  const binOfUnit = Int8Array.from(units, (unit) =>
+    updateUnits.has(unit) ? -1 : (bins.get(unit) as number),
+  );
   // Keep dataset order inside every split so outputs do not depend on unit bookkeeping.
-  for (const row of dataset.rows) {
-    const unit = unitOf.get(row) as SplitUnit;
-    if (updateUnits.has(unit)) update.push(row);
-    else parts[bins.get(unit) as number]?.push(row);
-  }
+  dataset.rows.forEach((row, index) => {
+    const bin = binOfUnit[unitOfRow[index] as number] as number;
+    if (bin < 0) update.push(row);
+    else parts[bin]?.push(row);
+  });
   const [train, val, test] = parts as [Example[], Example[], Example[]];
   for (const [name, rows] of [
     ["train", train],
