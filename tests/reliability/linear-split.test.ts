@@ -55,7 +55,7 @@ test('labels such as "__proto__" and "constructor" are counted as plain data in 
   }
   const text = JSON.stringify(split.info);
   assert.doesNotMatch(text, /native code|function/);
-  assert.match(text, /"__proto__": \d+/);
+  assert.match(text, /"__proto__":\d+/);
 });
 
 test("split seeds outside 0..2^32-1 are rejected, not reduced modulo 2^32", () => {
