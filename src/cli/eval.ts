@@ -30,6 +30,7 @@ interface EvalFlags {
   experiment?: string;
   name?: string;
   store?: string;
+  strict?: boolean;
 }
 
 /** One scored row of a predictions file. */
@@ -57,7 +58,13 @@ interface EvalReport {
   runId?: string;
 }
 
-function readPredictionsCsv(path: string): { text: string; records: Record<string, string>[] } {
+/** Most bootstrap resamples: more only costs time (CIs settle long before) and memory. */
+const MAX_RESAMPLES = 100_000;
+
+function readPredictionsCsv(
+  path: string,
+  strict: boolean,
+): { text: string; records: Record<string, string>[] } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -71,9 +78,29 @@ function readPredictionsCsv(path: string): { text: string; records: Record<strin
     throw new InputError(`predictions file ${path} is empty; it needs a y_true,y_pred header and rows`);
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), {
     header: true,
-    skipEmptyLines: "greedy",
+    skipEmptyLines: true,
     transformHeader: (name) => name.trim(),
   });
+  // A row of only delimiters (",") holds no prediction: dropped, but never silently.
+  const blank = new Set<number>();
+  parsed.data.forEach((record, index) => {
+    if (Object.values(record).every((value) => value === undefined || String(value).trim() === ""))
+      blank.add(index);
+  });
+  if (blank.size > 0) {
+    const rows = [...blank].slice(0, 5).map((index) => index + 1);
+    const where = `${rows.join(", ")}${blank.size > 5 ? ", ..." : ""}`;
+    if (strict) {
+      throw new InputError(
+        `predictions file ${path}: row(s) ${where} hold no values; remove them or drop --strict`,
+      );
+    }
+    printStatus(
+      `expbook: warning: predictions file ${path}: dropped ${blank.size} row(s) with no values (row(s) ${where}); --strict makes this an error`,
+    );
+    parsed.data = parsed.data.filter((_, index) => !blank.has(index));
+    parsed.errors = parsed.errors.filter((error) => error.row === undefined || !blank.has(error.row));
+  }
   const header = parsed.meta.fields ?? [];
   for (const column of ["y_true", "y_pred"]) {
     if (!header.includes(column)) {
@@ -365,6 +392,7 @@ export function register(program: Command): void {
     )
     .option("--seed <n>", "seed of the bootstrap CIs", "0")
     .option("--resamples <n>", "bootstrap resamples", "1000")
+    .option("--strict", "make dropped rows (rows with no values) an error instead of a warning")
     .option("--log", "record the evaluation as a run (test_* metrics, predictions.jsonl artifact)")
     .option("--experiment <name>", "experiment to log the run under (with --log)")
     .option("--name <name>", "run name (with --log; default: the file name)")
@@ -377,8 +405,9 @@ export function register(program: Command): void {
         }
         const seed = nonNegativeInteger("--seed", flags.seed);
         const resamples = nonNegativeInteger("--resamples", flags.resamples);
-        if (resamples === 0) throw new InputError("--resamples must be at least 1");
-        const { text, records } = readPredictionsCsv(path);
+        if (resamples === 0 || resamples > MAX_RESAMPLES)
+          throw new InputError(`--resamples must be from 1 to ${MAX_RESAMPLES}, not ${flags.resamples}`);
+        const { text, records } = readPredictionsCsv(path, flags.strict === true);
         const { report, rows } =
           flags.task === "classification"
             ? evaluateClassification(path, records, flags, seed, resamples)

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { expbookVersion } from "../util/version.js";
 import { loadCommands } from "./commands.js";
-import { reportError } from "./output.js";
+import { quietOnClosedStdout, reportError } from "./output.js";
+
+quietOnClosedStdout();
 
 const program = new Command();
 program

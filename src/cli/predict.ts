@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { predictWithRun, readPredictionInput } from "../finetune/predict-rows.js";
 import { openTracker, resolveStoreDir } from "../tracker/index.js";
-import { InputError } from "../util/errors.js";
+import { InputError, isUserError, ModelError } from "../util/errors.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
 
 interface PredictFlags {
@@ -10,6 +10,25 @@ interface PredictFlags {
   out?: string;
   store?: string;
   json?: boolean;
+}
+
+/**
+ * A saved model that cannot be read (a deleted weights.bin, a truncated model.json) is the user's
+ * to fix, not a bug: one line naming the run and the remedy.
+ */
+function damagedModelError(id: string, error: unknown): unknown {
+  if (isUserError(error)) return error;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const damaged =
+    error instanceof SyntaxError ||
+    code === "ENOENT" ||
+    code === "EISDIR" ||
+    /tensor should have|provided shape|weight|buffer|offset/i.test(message);
+  if (!damaged) return error;
+  return new ModelError(
+    `run ${id}: its saved model cannot be read (${code ?? message.split("\n")[0]}); the model files in its artifacts are missing or damaged — train the run again`,
+  );
 }
 
 /** `expbook predict RUN --input FILE.jsonl`: predicts with a finetune run's saved model. */
@@ -27,10 +46,18 @@ export function register(program: Command): void {
         if (!flags.input) throw new InputError("predict needs --input FILE.jsonl (one JSON object per line)");
         const examples = readPredictionInput(flags.input);
         const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
-        const result = await predictWithRun(tracker, id, examples);
+        const result = await predictWithRun(tracker, id, examples).catch((error: unknown) => {
+          throw damagedModelError(id, error);
+        });
         const lines = result.predictions.map((prediction) => JSON.stringify(prediction));
         if (flags.out) {
-          writeFileSync(flags.out, lines.length > 0 ? `${lines.join("\n")}\n` : "");
+          try {
+            writeFileSync(flags.out, lines.length > 0 ? `${lines.join("\n")}\n` : "");
+          } catch (error) {
+            throw new InputError(
+              `cannot write --out ${flags.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a file path in an existing, writable folder`,
+            );
+          }
           printStatus(
             `predicted ${lines.length} rows with run ${result.runId} (${result.backend}) → ${flags.out}`,
           );

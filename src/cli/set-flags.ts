@@ -5,6 +5,9 @@ export function collectSet(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+// Keys that would reach Object.prototype (or a constructor) through a plain object.
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -25,10 +28,17 @@ export function parseSetFlags(pairs: readonly string[]): Record<string, unknown>
     const equals = pair.indexOf("=");
     if (equals <= 0) throw new InputError(`--set ${pair} is not key=value`);
     const path = pair.slice(0, equals).split(".");
+    for (const key of path) {
+      if (key === "" || FORBIDDEN_KEYS.has(key)) {
+        throw new InputError(
+          `--set ${pair.slice(0, equals)}: "${key}" cannot be a param name (${key === "" ? "empty" : "reserved by JavaScript"}); rename it`,
+        );
+      }
+    }
     let target = params;
     for (const key of path.slice(0, -1)) {
       const next = target[key];
-      if (next === undefined || next === null || typeof next !== "object") target[key] = {};
+      if (!Object.hasOwn(target, key) || next === null || typeof next !== "object") target[key] = {};
       target = target[key] as Record<string, unknown>;
     }
     target[path[path.length - 1] as string] = parseValue(pair.slice(equals + 1));

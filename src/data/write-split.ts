@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { SplitError } from "../util/errors.js";
 import type { Example, Split } from "./types.js";
@@ -26,6 +35,9 @@ function jsonl(rows: readonly Example[]): string {
  */
 export function writeSplit(split: Split, dir: string): string[] {
   const target = resolve(dir);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new SplitError(`--out ${dir} is a file; give a folder (new or empty) to write the split to`);
+  }
   if (
     existsSync(target) &&
     readdirSync(target).some((name) => !/^(train|val|test|update)\.jsonl$|^split\.json$/.test(name))

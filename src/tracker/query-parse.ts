@@ -160,6 +160,11 @@ class Lexer {
   }
 }
 
+/** Deepest nesting of parentheses and `not` a query may have. */
+export const MAX_QUERY_DEPTH = 64;
+/** Most conditions (comparisons and bare fields) a query may have. */
+export const MAX_QUERY_TERMS = 1_000;
+
 /**
  * Parses a query expression such as `params.lr < 0.01 and metrics.test_f1 > 0.9 and tags.baseline`.
  * Comparisons `= == != < <= > >=`, `and or not` (also `&& || !`), parentheses, string / number /
@@ -172,9 +177,8 @@ export function parseQuery(source: string): QueryNode {
   const fail = (message: string, at: number): never => {
     // "unexpected "<" (expected a value)" → "unexpected "<" at column 13 in query "..." (expected a value)"
     const hint = /^(.*?)( \(.*\))?$/s.exec(message);
-    throw new InputError(
-      `${hint?.[1] ?? message} at column ${at + 1} in query "${source}"${hint?.[2] ?? ""}`,
-    );
+    const shown = source.length > 120 ? `${source.slice(0, 119)}…` : source;
+    throw new InputError(`${hint?.[1] ?? message} at column ${at + 1} in query "${shown}"${hint?.[2] ?? ""}`);
   };
   const tokens = new Lexer(source, fail).tokens();
   let position = 0;
@@ -203,11 +207,21 @@ export function parseQuery(source: string): QueryNode {
     return unexpected("a field or a value");
   };
 
+  // Bounds that keep parsing and evaluation (both recursive) far from the stack limit.
+  let depth = 0;
+  let terms = 0;
+  const deeper = (at: number): void => {
+    if (++depth > MAX_QUERY_DEPTH)
+      fail(`query nests deeper than ${MAX_QUERY_DEPTH} levels (parentheses and "not")`, at);
+  };
   const primary = (): QueryNode => {
     const token = peek();
+    if (++terms > MAX_QUERY_TERMS) fail(`query has more than ${MAX_QUERY_TERMS} conditions`, token.at);
     if (token.type === "(") {
       position++;
+      deeper(token.at);
       const inner = or();
+      depth--;
       if (peek().type !== ")") unexpected('")"');
       position++;
       return inner;
@@ -223,8 +237,11 @@ export function parseQuery(source: string): QueryNode {
 
   const not = (): QueryNode => {
     if (peek().type === "not") {
+      deeper(peek().at);
       position++;
-      return { kind: "not", operand: not() };
+      const operand = not();
+      depth--;
+      return { kind: "not", operand };
     }
     return primary();
   };

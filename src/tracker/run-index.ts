@@ -43,7 +43,23 @@ export interface IndexSnapshot {
   lineCount: number;
 }
 
-/** Reads the index; damaged lines (a torn write) are ignored. */
+/** True for a well-formed line; anything else (`record: null`, a torn line) is ignored. */
+function isIndexLine(line: unknown): line is IndexLine {
+  if (line === null || typeof line !== "object") return false;
+  const { id, key, record, removed } = line as Record<string, unknown>;
+  if (typeof id !== "string") return false;
+  if (removed === true) return true;
+  return (
+    typeof key === "string" &&
+    record !== null &&
+    typeof record === "object" &&
+    typeof (record as RunRecord).status === "string" &&
+    (record as RunRecord).env !== null &&
+    typeof (record as RunRecord).env === "object"
+  );
+}
+
+/** Reads the index; damaged lines (a torn write, a line that is not a snapshot) are ignored. */
 export function readIndex(indexFile: string): IndexSnapshot {
   const entries = new Map<string, IndexLine>();
   let text: string;
@@ -61,7 +77,7 @@ export function readIndex(indexFile: string): IndexSnapshot {
       lineCount++;
       try {
         const line = JSON.parse(text.slice(start, end)) as IndexLine;
-        if (typeof line?.id === "string") entries.set(line.id, line);
+        if (isIndexLine(line)) entries.set(line.id, line);
       } catch {
         // A partial line from a crash mid-write; the run file is re-read instead.
       }

@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { effectiveStatus } from "./liveness.js";
 import { fileKey, readRunFile } from "./run-document.js";
 import { appendIndex, compactIndex, type IndexLine, readIndex } from "./run-index.js";
+import { decodeSeries } from "./series-file.js";
 import { RUN_ID_PATTERN, type StoreLayout } from "./store-layout.js";
 import type { DamagedRun, RunListing, RunRecord } from "./types.js";
 
@@ -29,7 +30,26 @@ function present(layout: StoreLayout, record: RunRecord, staleAfterMs: number): 
     record.status === "running"
       ? effectiveStatus(record, layout.heartbeatFile(record.id), staleAfterMs)
       : record.status;
-  return { ...record, status, path: layout.runDir(record.id) };
+  // A crashed run's `latest` is as old as its last metadata write; its metrics file is the truth.
+  const latest =
+    status === "crashed" ? latestFromSeries(layout.seriesFile(record.id), record.latest) : record.latest;
+  return { ...record, status, path: layout.runDir(record.id), ...(latest ? { latest } : {}) };
+}
+
+/** The last value of every metric in a metrics file (the file order is the logging order). */
+function latestFromSeries(path: string, fallback: RunRecord["latest"]): RunRecord["latest"] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return fallback;
+  }
+  const latest: Record<string, number> = Object.create(null);
+  for (const [name, points] of Object.entries(decodeSeries(text).series)) {
+    const last = points[points.length - 1];
+    if (last !== undefined) latest[name] = last.value;
+  }
+  return latest;
 }
 
 /**

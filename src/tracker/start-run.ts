@@ -1,10 +1,11 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JSONFileSync } from "lowdb/node";
-import { InputError, StoreError } from "../util/errors.js";
+import { InputError } from "../util/errors.js";
 import { captureEnvironment } from "./environment.js";
 import { LiveRun } from "./live-run.js";
 import { newRunId } from "./run-id.js";
+import { storeWriteError } from "./store-io-error.js";
 import type { StoreLayout } from "./store-layout.js";
 import type { JsonValue, RunRecord, StartRunOptions } from "./types.js";
 
@@ -96,9 +97,14 @@ export function startRun(layout: StoreLayout, options: StartRunOptions): LiveRun
     renameSync(staging, layout.runDir(id));
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new StoreError(
-      `cannot create a run in ${layout.root} (${(error as Error).message}); check the --store directory is writable`,
-    );
+    // A recursive mkdir on a read-only file system reports ENOENT; ask the folder itself why.
+    let cause = error;
+    try {
+      accessSync(layout.runsDir, constants.W_OK);
+    } catch (probe) {
+      cause = probe;
+    }
+    throw storeWriteError("a new run into", layout.runsDir, cause);
   }
   return new LiveRun(layout, record);
 }

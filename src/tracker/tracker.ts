@@ -11,6 +11,7 @@ import { applyRunQuery } from "./run-query.js";
 import { readRun, runIds, scanStore } from "./scan-store.js";
 import { readSeries } from "./series-file.js";
 import { startRun } from "./start-run.js";
+import { storeWriteError } from "./store-io-error.js";
 import { tagEndedRun } from "./tag-ended-run.js";
 import {
   artifactFileName,
@@ -87,9 +88,7 @@ class StoreTracker implements Tracker {
     try {
       mkdirSync(this.layout.runsDir, { recursive: true });
     } catch (error) {
-      throw new StoreError(
-        `cannot create the run store at ${this.dir} (${(error as Error).message}); pick another --store`,
-      );
+      throw storeWriteError("the run store at", this.dir, error);
     }
     const run = startRun(this.layout, options);
     this.started.add(run);
