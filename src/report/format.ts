@@ -184,7 +184,7 @@ export function budgetAnswer(model: ReportModel): string[] {
     const won = wins.get(system);
     const peak = peaks.get(system);
     lines.push(
-      `${system}: ${won ? `best system at ${joinWords(won.map(budgetName))}` : "best system at no budget"}; its own best ${model.metric} is at ${peak ? `${budgetName(peak.budget)} (${formatNumber(peak.mean)})` : "no budget"}.`,
+      `${system} across budgets: ${won ? `best system at ${joinWords(won.map(budgetName))}` : "best system at no budget"}; its own best ${model.metric} is at ${peak ? `${budgetName(peak.budget)} (${formatNumber(peak.mean)})` : "no budget"}.`,
     );
   }
   return lines;
