@@ -18,7 +18,7 @@ export const finetuneParams = z
     epochs: z.number().int().min(1).max(1000).default(6),
     /**
      * Train for at least this many optimiser steps: the epochs are raised until they make this many, and
-     * early stopping waits for them. 200 was chosen on validation F1 only (README "Fine-tuning").
+     * early stopping waits for them. The default was chosen on validation F1 only (README "Studies", scripts/sweep-min-steps.ts).
      */
     minSteps: z.number().int().min(0).max(1000000).default(200),
     optimizer: z.enum(["adam", "sgd", "rmsprop"]).default("adam"),
