@@ -20,7 +20,7 @@ export const finetuneParams = z
      * Train for at least this many optimiser steps: the epochs are raised until they make this many, and
      * early stopping waits for them. The default was chosen on validation F1 only (README "Studies", scripts/sweep-min-steps.ts).
      */
-    minSteps: z.number().int().min(0).max(1000000).default(200),
+    minSteps: z.number().int().min(0).max(1000000).default(100),
     optimizer: z.enum(["adam", "sgd", "rmsprop"]).default("adam"),
     /** L2 penalty on head kernels and on the embedding rows a batch touches. */
     weightDecay: z.number().min(0).default(0),

@@ -19,7 +19,7 @@ export interface TrainingBudget {
  * labelled rows make 4 steps an epoch; the epochs are raised until they make `minSteps` optimiser steps,
  * so a small training set gets as many updates as its model needs instead of a handful: with 32 rows and
  * 8 epochs of batch 64 a model would take 8 steps in all.
- * @example trainingBudget(8, { batchSize: "auto", epochs: 8, minSteps: 200 }) // { batchSize: 2, stepsPerEpoch: 4, epochs: 50, minSteps: 200 }
+ * @example trainingBudget(8, { batchSize: "auto", epochs: 8, minSteps: 100 }) // { batchSize: 2, stepsPerEpoch: 4, epochs: 25, minSteps: 100 }
  */
 export function trainingBudget(
   rows: number,
