@@ -44,6 +44,7 @@ function addPairedTests(tracker: Tracker): void {
           id: run.id,
           name: run.name,
           rows: parsePredictionRows(await tracker.readArtifact(run.id, predictionsArtifact)),
+          summary: run.summary,
         })),
     );
     const positive = runs

@@ -98,6 +98,8 @@ export function register(program: Command): void {
             report: report ? { html: report.html, md: report.md, plots: report.plots } : null,
             results: report?.model.results ?? null,
             tests: report?.model.tests ?? null,
+            budgets: report?.model.budgets ?? null,
+            intervalMethod: report?.model.intervalMethod ?? null,
           });
         } else {
           printLine(

@@ -9,6 +9,7 @@ import { EmbeddingTable } from "./embedding-table.js";
 import { FinetunedModel, type ModelMeta, softmax } from "./finetuned-model.js";
 import { fitNetwork, type ValidationScore } from "./fit-network.js";
 import { saveModel } from "./model-artifact.js";
+import { trainingBudget } from "./training-budget.js";
 import {
   initialHeadWeights,
   type LossSpec,
@@ -235,14 +236,16 @@ async function runFinetune(context: SystemContext<FinetuneParams>): Promise<Syst
       );
     }
     const lossKind: LossSpec["kind"] = task === "classification" ? "crossentropy" : params.loss;
+    const budget = trainingBudget(context.train.length, params);
     const fit = await fitNetwork({
       network,
       train: { inputs: trainInputs, targets: targetsFor(context, meta), count: context.train.length },
       validate: () =>
         scoreOutputs(finetuned, context.val, finetuned.outputs(valInputs, context.val.length), lossKind),
       loss: { kind: lossKind, weightDecay: params.weightDecay },
-      epochs: params.epochs,
-      batchSize: params.batchSize,
+      epochs: budget.epochs,
+      batchSize: budget.batchSize,
+      minSteps: budget.minSteps,
       patience: params.patience,
       learningRate: params.learningRate,
       rng: rng.fork("train"),
@@ -261,6 +264,9 @@ async function runFinetune(context: SystemContext<FinetuneParams>): Promise<Syst
     saveModel(context.artifactDir, meta, network.weights());
     Object.assign(summary, {
       epochs_run: fit.epochsRun,
+      epochs_planned: budget.epochs,
+      steps: fit.steps,
+      batch_size: budget.batchSize,
       best_epoch: fit.bestEpoch,
       best_val_loss: fit.bestValLoss,
       examples_per_s: fit.examplesPerSecond,

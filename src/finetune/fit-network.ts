@@ -19,6 +19,8 @@ export interface NetworkFitOptions {
   loss: LossSpec;
   epochs: number;
   batchSize: number;
+  /** Early stopping may end training only once this many optimiser steps were taken (default 0). */
+  minSteps?: number;
   patience: number;
   learningRate: number;
   rng: Rng;
@@ -39,6 +41,8 @@ export interface EpochRecord {
 /** What training did: epochs run, the restored best epoch, whether it over-fitted. */
 export interface NetworkFitResult {
   epochsRun: number;
+  /** Optimiser steps taken (over all epochs run). */
+  steps: number;
   bestEpoch: number;
   bestValLoss: number;
   overfit: boolean;
@@ -67,7 +71,8 @@ export function isOverfitting(
 
 /**
  * Trains with seeded per-epoch shuffling and dropout, logs each epoch, stops early when validation loss
- * has not improved for `patience` epochs and restores the best epoch's weights. A non-finite loss throws
+ * has not improved for `patience` epochs (but never before `minSteps` optimiser steps) and restores the
+ * best epoch's weights. A non-finite loss throws
  * a ModelError after the finished epochs' curves were logged. Yields to the event loop every ~50 ms so
  * notebook kernels, progress bars and abort signals stay responsive.
  */
@@ -83,6 +88,8 @@ export async function fitNetwork(options: NetworkFitOptions): Promise<NetworkFit
   let bestValLoss = Number.POSITIVE_INFINITY;
   let overfit = false;
   let trainSeconds = 0;
+  let stepsTaken = 0;
+  const minSteps = options.minSteps ?? 0;
   let lastYield = performance.now();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     shuffler.shuffle(order);
@@ -106,6 +113,7 @@ export async function fitNetwork(options: NetworkFitOptions): Promise<NetworkFit
         );
       }
       lossSum += loss * rows.length;
+      stepsTaken++;
       if ((step + 1) % 10 === 0) progress({ phase: "train", epoch, epochs, step: step + 1, steps, loss });
       if (performance.now() - lastYield > 50) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -146,7 +154,7 @@ export async function fitNetwork(options: NetworkFitOptions): Promise<NetworkFit
       bestValLoss = score.loss;
       bestEpoch = epoch;
       best = epoch < epochs ? network.weights() : undefined;
-    } else if (epoch - bestEpoch >= patience) {
+    } else if (epoch - bestEpoch >= patience && stepsTaken >= minSteps) {
       break;
     }
   }
@@ -154,6 +162,7 @@ export async function fitNetwork(options: NetworkFitOptions): Promise<NetworkFit
   const examples = history.length * train.count;
   return {
     epochsRun: history.length,
+    steps: stepsTaken,
     bestEpoch,
     bestValLoss,
     overfit,

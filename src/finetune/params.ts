@@ -13,8 +13,14 @@ export const finetuneParams = z
     /** Keep the embedding table fixed (feature extraction) instead of fine-tuning it. */
     freeze: z.boolean().default(false),
     learningRate: z.number().positive().default(0.005),
-    batchSize: z.number().int().min(1).max(4096).default(64),
+    /** Rows per optimiser step; `"auto"` (the default) is min(64, a quarter of the training rows). */
+    batchSize: z.union([z.number().int().min(1).max(4096), z.literal("auto")]).default("auto"),
     epochs: z.number().int().min(1).max(1000).default(6),
+    /**
+     * Train for at least this many optimiser steps: the epochs are raised until they make this many, and
+     * early stopping waits for them. The default was chosen on validation F1 only (README "Studies", scripts/sweep-min-steps.ts).
+     */
+    minSteps: z.number().int().min(0).max(1000000).default(100),
     optimizer: z.enum(["adam", "sgd", "rmsprop"]).default("adam"),
     /** L2 penalty on head kernels and on the embedding rows a batch touches. */
     weightDecay: z.number().min(0).default(0),

@@ -1,4 +1,6 @@
 import type { JsonValue, RunRecord } from "../tracker/types.js";
+import { seedIntervalMethod } from "../stats/index.js";
+import { budgetResults } from "./model/budget-results.js";
 import { sampleErrors } from "./model/error-sample.js";
 import { hyperparameters } from "./model/hyperparameters.js";
 import { inferPositiveLabel, type MetricContext } from "./model/holdout-metric.js";
@@ -108,7 +110,8 @@ function runIndex(runs: readonly RunRecord[]): ReportRun[] {
 
 /**
  * Builds a study report's model from the tracker: question, data and splits, systems and chosen
- * hyperparameters, results with 95% CIs over seeds, Holm-corrected tests against the best system,
+ * hyperparameters, results with 95% CIs over seeds (inside each metric's range), Holm-corrected tests
+ * against the best system, for learning curves the same per training budget,
  * figures, a sample of errors with citations, and what is needed to reproduce it.
  * @example const model = await buildReport(openTracker(".expbook"), "spam-ft-vs-rag");
  */
@@ -138,6 +141,7 @@ export async function buildReport(
     context,
     seed,
   );
+  const curve = budgetResults(study.learningCurve, context, primary, higherIsBetter, seed);
   const regression =
     task === "regression"
       ? testPredictionsByGroup(
@@ -153,7 +157,7 @@ export async function buildReport(
     ...study.results.map((r) => r.record),
   ];
   const reproducibility = reproducibilityOf(used, study.record);
-  const warnings = [...study.warnings, ...testWarnings];
+  const warnings = [...study.warnings, ...testWarnings, ...curve.warnings];
   if (reproducibility.dirty)
     warnings.push("Some runs were recorded from a git tree with uncommitted changes.");
   if (reproducibility.seeds.length > 0 && reproducibility.seeds.length < 3) {
@@ -180,6 +184,8 @@ export async function buildReport(
     metricColumns: columns,
     results: rows,
     tests,
+    intervalMethod: seedIntervalMethod,
+    budgets: curve.budgets,
     figures: studyFigures({
       study,
       rows,

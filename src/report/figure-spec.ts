@@ -26,6 +26,8 @@ export interface Estimate {
   high: number;
   /** Number of seeds (or samples) behind the estimate. */
   n: number;
+  /** Sample standard deviation over seeds (NaN for one seed), when known. */
+  std?: number;
 }
 
 const palette = [

@@ -54,7 +54,7 @@ export function headline(model: ReportModel): string[] {
       `${comparison.system}: ${formatNumber(comparison.difference)} [${formatNumber(comparison.low)}, ${formatNumber(comparison.high)}] vs ${bestRow.system}, Holm p = ${formatP(comparison.pAdjusted)} (${verdict}).`,
     );
   }
-  return lines;
+  return [...lines, ...budgetAnswer(model)];
 }
 
 /** The significance-test table (header and one row per comparison), shared by the HTML and Markdown reports. */
@@ -134,5 +134,93 @@ export function systemsTable(systems: ReportModel["systems"]): { header: string[
       String(s.runs),
       formatParams(s.params),
     ]),
+  };
+}
+
+/** "8 labels", "all labels". */
+function budgetName(budget: string): string {
+  return `${budget} label${budget === "1" ? "" : "s"}`;
+}
+
+function joinWords(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? "";
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/**
+ * A learning curve's answer in words: per budget, the best system and which differences to it survive
+ * Holm (within the budget); per system, the budgets where it ranks first and where it peaks.
+ */
+export function budgetAnswer(model: ReportModel): string[] {
+  if (model.budgets.length === 0) return [];
+  const lines: string[] = [];
+  const wins = new Map<string, string[]>();
+  const peaks = new Map<string, { budget: string; mean: number }>();
+  for (const b of model.budgets) {
+    const best = b.rows[0];
+    const estimate = best?.metrics[model.metric];
+    if (!best || !estimate) continue;
+    wins.set(best.system, [...(wins.get(best.system) ?? []), b.budget]);
+    for (const row of b.rows) {
+      const mean = row.metrics[model.metric]?.mean;
+      if (mean === undefined) continue;
+      const peak = peaks.get(row.system);
+      const better = peak === undefined || (model.higherIsBetter ? mean > peak.mean : mean < peak.mean);
+      if (better) peaks.set(row.system, { budget: b.budget, mean });
+    }
+    const comparisons = b.tests?.comparisons ?? [];
+    const significant = comparisons.filter((c) => c.significant).map((c) => c.system);
+    const not = comparisons.filter((c) => !c.significant).map((c) => c.system);
+    const verdicts = [
+      significant.length > 0 ? `significantly ahead of ${joinWords(significant)}` : "",
+      not.length > 0 ? `not significantly different from ${joinWords(not)}` : "",
+    ].filter((text) => text !== "");
+    lines.push(
+      `At ${budgetName(b.budget)}: ${best.system} is best with ${formatEstimate(estimate)}${verdicts.length > 0 ? `, ${verdicts.join("; ")}` : ""}${b.tests ? ` (paired tests, Holm within the budget, α = ${b.tests.alpha})` : " (no paired tests)"}.`,
+    );
+  }
+  const systems = [...new Set(model.budgets.flatMap((b) => b.rows.map((row) => row.system)))];
+  for (const system of systems) {
+    const won = wins.get(system);
+    const peak = peaks.get(system);
+    lines.push(
+      `${system} across budgets: ${won ? `best system at ${joinWords(won.map(budgetName))}` : "best system at no budget"}; its own best ${model.metric} is at ${peak ? `${budgetName(peak.budget)} (${formatNumber(peak.mean)})` : "no budget"}.`,
+    );
+  }
+  return lines;
+}
+
+/** A learning curve's results by budget (one row per budget × system), shared by both reports. */
+export function budgetTable(model: ReportModel): { header: string[]; rows: string[][] } {
+  return {
+    header: [
+      "labels",
+      "system",
+      `${model.metric} mean [95% CI]`,
+      "seed std",
+      "seeds",
+      "vs best at this budget",
+      "95% CI",
+      "Holm p",
+      "significant",
+    ],
+    rows: model.budgets.flatMap((b) => {
+      const comparisons = new Map((b.tests?.comparisons ?? []).map((c) => [c.system, c]));
+      return b.rows.map((row, index) => {
+        const estimate = row.metrics[model.metric];
+        const c = comparisons.get(row.system);
+        return [
+          b.budget,
+          row.system,
+          formatEstimate(estimate),
+          formatNumber(estimate?.std),
+          String(estimate?.n ?? 0),
+          index === 0 ? "best" : c ? formatNumber(c.difference) : "not tested",
+          c ? `[${formatNumber(c.low)}, ${formatNumber(c.high)}]` : "",
+          c ? formatP(c.pAdjusted) : "",
+          c ? (c.significant ? "yes" : "no") : "",
+        ];
+      });
+    }),
   };
 }

@@ -5,6 +5,7 @@ import {
   formatParam,
   formatParams,
   headline,
+  budgetTable,
   datasetTable,
   predictionErrorsTable,
   significanceTable,
@@ -48,10 +49,19 @@ export function resultsSection(model: ReportModel): string {
 p-values are Holm-Bonferroni adjusted across ${t.comparisons.length} comparison(s); α = ${t.alpha}.</p>
 ${table(significance.header, significance.rows, "numbers")}`;
   }
+  let budgets = "";
+  if (model.budgets.length > 0) {
+    const t = budgetTable(model);
+    budgets = `<h3>Results by budget</h3><p>One row per labelled-set size × system: mean, 95% interval and
+standard deviation over seeds; each system is tested against the best at the same budget (paired over the same
+test examples), Holm-corrected within the budget.</p>
+${table(t.header, t.rows, "numbers")}`;
+  }
   return `<section id="results"><h2>Results</h2>
 <p>Holdout metrics per system: mean over ${seeds} seed(s) with a 95% confidence interval in brackets.
-Systems are ranked by ${e(model.metric)} (${model.higherIsBetter ? "higher" : "lower"} is better).</p>
-${table(headers, rows, "numbers")}
+Systems are ranked by ${e(model.metric)} (${model.higherIsBetter ? "higher" : "lower"} is better).
+Intervals: ${e(model.intervalMethod)}.</p>
+${table(headers, rows, "numbers")}${budgets}
 <h3>Significance tests</h3>${tests}</section>`;
 }
 

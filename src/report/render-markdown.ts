@@ -2,6 +2,7 @@ import { escapeMarkdown as m } from "./escape.js";
 import {
   formatEstimate,
   headline,
+  budgetTable,
   datasetTable,
   predictionErrorsTable,
   significanceTable,
@@ -29,7 +30,7 @@ export function renderMarkdown(model: ReportModel): string {
       .join("\n"),
     ...model.warnings.map((warning) => `> **Warning:** ${m(warning)}`),
     "## Results",
-    `Mean over ${r.seeds.length} seed(s) with 95% CI in brackets; ranked by ${m(model.metric)} (${model.higherIsBetter ? "higher" : "lower"} is better).`,
+    `Mean over ${r.seeds.length} seed(s) with 95% CI in brackets; ranked by ${m(model.metric)} (${model.higherIsBetter ? "higher" : "lower"} is better). Intervals: ${m(model.intervalMethod)}.`,
     table(
       ["system", ...model.metricColumns],
       model.results.map((row) => [
@@ -37,8 +38,16 @@ export function renderMarkdown(model: ReportModel): string {
         ...model.metricColumns.map((c) => formatEstimate(row.metrics[c])),
       ]),
     ),
-    "### Significance tests",
   ];
+  if (model.budgets.length > 0) {
+    const budgets = budgetTable(model);
+    parts.push(
+      "### Results by budget",
+      "One row per labelled-set size × system: mean, 95% interval and standard deviation over seeds; each system is tested against the best at the same budget (paired over the same test examples), Holm-corrected within the budget.",
+      table(budgets.header, budgets.rows),
+    );
+  }
+  parts.push("### Significance tests");
   const t = model.tests;
   if (t && t.comparisons.length > 0) {
     const significance = significanceTable(t);

@@ -63,6 +63,18 @@ export interface SignificanceTests {
   comparisons: SystemComparison[];
 }
 
+/** One training budget of a learning-curve study: each system's result there and the tests within it. */
+export interface BudgetResults {
+  /** The budget as the study names it: a number of labelled examples, or "all". */
+  budget: string;
+  /** Labelled training examples ("all": the mean training-set size over seeds). */
+  labelled: number;
+  /** Each system's selection metric at this budget (mean, std and 95% interval over seeds), best first. */
+  rows: ResultRow[];
+  /** Each system against this budget's best, Holm-corrected within the budget. */
+  tests: SignificanceTests | null;
+}
+
 /** A test example a system got wrong, with the documents a RAG system cited for it. */
 export interface ErrorExample {
   system: string;
@@ -128,6 +140,10 @@ export interface ReportModel {
   metricColumns: string[];
   results: ResultRow[];
   tests: SignificanceTests | null;
+  /** How the intervals over seeds are computed, in words. */
+  intervalMethod: string;
+  /** Learning-curve studies: results and paired tests per training budget (empty otherwise). */
+  budgets: BudgetResults[];
   figures: ReportFigure[];
   /** Regression studies: each system's test errors pooled over seeds (empty for classification). */
   predictionErrors: PredictionErrorRow[];

@@ -31,6 +31,8 @@ export {
   expectedValidationPerformance,
 } from "./expected-validation-performance.js";
 export { holmBonferroni } from "./holm-bonferroni.js";
+export { type MetricRange, metricRange } from "./metric-range.js";
+export { seedInterval, seedIntervalMethod } from "./seed-interval.js";
 export { type McNemarResult, mcnemarTest } from "./mcnemar.js";
 export {
   type PairedComparisonTable,

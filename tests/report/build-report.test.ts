@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { f1Score } from "../../src/metrics/index.js";
 import { buildReport, type ReportModel, renderMarkdown } from "../../src/report/index.js";
-import { aggregateSeeds, holmBonferroni } from "../../src/stats/index.js";
+import { holmBonferroni, metricRange, seedInterval } from "../../src/stats/index.js";
 import { openTracker, type Tracker } from "../../src/tracker/index.js";
 import { StoreError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers/cli.js";
@@ -26,7 +26,7 @@ before(async () => {
 });
 after(() => store.cleanup());
 
-test("the results table holds each system's mean and t-interval over seeds, best first", async () => {
+test("the results table holds each system's mean and range-respecting interval over seeds, best first", async () => {
   const finals = (await tracker.runs({ experiment: experiments.main })).filter(
     (run) => run.tags.stage === "final",
   );
@@ -41,7 +41,7 @@ test("the results table holds each system's mean and t-interval over seeds, best
       const values = finals
         .filter((run) => run.tags.system === row.system)
         .map((run) => run.summary[column] as number);
-      const expected = aggregateSeeds(values);
+      const expected = seedInterval(values, metricRange(column));
       const got = row.metrics[column];
       assert.ok(got, `${row.system} ${column}`);
       assert.equal(got.n, 3);

@@ -356,3 +356,91 @@ export async function writeFreshnessCurveStudy(dir: string): Promise<void> {
   }
   await tracker.close();
 }
+
+/** Name of the synthetic learning-curve study with per-example predictions at every budget. */
+export const curveExperiment = "synthetic-learning-curve";
+
+/**
+ * Each system's accuracy per budget in the synthetic learning curve: few-shot flat, fine-tuning steep,
+ * RAG in between, so the best system changes with the budget.
+ */
+export const curveAccuracy: Record<string, Record<string, number>> = {
+  fewshot: { "8": 0.8, "32": 0.8, "128": 0.8, "512": 0.8, all: 0.8 },
+  finetune: { "8": 0.55, "32": 0.7, "128": 0.86, "512": 0.95, all: 0.98 },
+  rag: { "8": 0.6, "32": 0.79, "128": 0.85, "512": 0.9, all: 0.93 },
+};
+
+/**
+ * Writes a learning-curve study as the study runner records one: finals per system × seed × budget
+ * (`n_labelled` in the summary, none for "all"), each with `predictions.jsonl` on the seed's 300 test
+ * rows, so the report can run paired tests within every budget.
+ */
+export async function writeLearningCurveStudy(dir: string): Promise<void> {
+  const tracker = await openTracker({ dir });
+  const rng = createRng(11);
+  const rows = dataset(rng.fork("data"), 600);
+  const seeds = [1, 2, 3];
+  const budgets = ["8", "32", "128", "512", "all"];
+  const study = await tracker.startRun({
+    experiment: curveExperiment,
+    name: "study",
+    tags: { stage: "study" },
+  });
+  await study.artifact("study.json", {
+    study: {
+      name: curveExperiment,
+      question: "How many labelled e-mails does each approach need?",
+      seeds,
+      systems: Object.keys(curveAccuracy).map((name) => ({ name, kind: name, params: {} })),
+      select: "val_f1",
+      metric: "test_f1",
+      learningCurve: { sizes: [8, 32, 128, 512, "all"] },
+    },
+    dataset: {
+      name: "spam-assassin",
+      task: "classification",
+      rows: rows.length,
+      labels: ["ham", "spam"],
+      positiveLabel: "spam",
+      fingerprint: "d".repeat(64),
+      source: "synthetic",
+    },
+    splits: seeds.map((seed) => ({
+      seed,
+      info: { strategy: "stratified", seed, sizes: { train: 200, val: 100, test: 300 }, fingerprints: {} },
+    })),
+    commands: [`expbook run experiments/${curveExperiment}.json`],
+  });
+  await study.finish();
+  for (const seed of seeds) {
+    const seedRng = rng.fork(seed);
+    const test = seedRng.shuffle([...rows]).slice(0, 300);
+    for (const [system, accuracies] of Object.entries(curveAccuracy)) {
+      for (const budget of budgets) {
+        const run = await tracker.startRun({
+          experiment: curveExperiment,
+          name: `${system} n=${budget} seed ${seed}`,
+          params: { kind: system, system, ...(budget === "all" ? {} : { labelled: Number(budget) }) },
+          tags: { study: curveExperiment, system, stage: "final" },
+          seed,
+        });
+        const pick = seedRng.fork(`${system} ${budget}`);
+        const predicted = test.map((row) => predict(pick, row, accuracies[budget] as number));
+        const lines = test.map((row, i) =>
+          JSON.stringify({ split: "test", id: row.id, y_true: row.label, y_pred: predicted[i], meta: {} }),
+        );
+        await run.artifact("predictions.jsonl", `${lines.join("\n")}\n`);
+        const score = scores({ yTrue: test.map((row) => row.label), yPred: predicted });
+        run.summary({
+          test_f1: score.f1,
+          test_f1_macro: score.f1_macro,
+          test_accuracy: score.accuracy,
+          positive_label: "spam",
+          ...(budget === "all" ? {} : { n_labelled: Number(budget) }),
+        });
+        await run.finish();
+      }
+    }
+  }
+  await tracker.close();
+}

@@ -15,6 +15,16 @@ export interface ResultRun {
   predictions: PredictionRecord[];
 }
 
+/** A learning-curve run: its budget ("8", ..., "all"), labelled examples and test predictions. */
+export interface LearningCurveRun {
+  run: RunRecord;
+  /** Labelled training examples; "all" runs sit at the mean training-set size of the study's splits. */
+  labelled: number;
+  /** The budget as the study names it: the size, or "all". */
+  budget: string;
+  predictions: PredictionRecord[];
+}
+
 /** Everything a report needs from the tracker for one experiment. */
 export interface LoadedStudy {
   experiment: string;
@@ -26,8 +36,8 @@ export interface LoadedStudy {
   trials: RunRecord[];
   /** Runs the results table is made of (selected finals), loaded. */
   results: ResultRun[];
-  /** Learning-curve points: finished result-stage runs and their number of labelled examples. */
-  learningCurve: { run: RunRecord; labelled: number }[];
+  /** Learning-curve points: finished result-stage runs, their labelled examples and test predictions. */
+  learningCurve: LearningCurveRun[];
   warnings: string[];
 }
 
@@ -85,7 +95,7 @@ function atFullSize(runs: RunRecord[]): RunRecord[] {
 function learningCurveRuns(
   runs: RunRecord[],
   record: StudyRecord | null,
-): { run: RunRecord; labelled: number }[] {
+): Omit<LearningCurveRun, "predictions">[] {
   const curved = new Set(runs.filter((run) => typeof run.summary.n_labelled === "number").map(systemOf));
   // "all" runs record no n_labelled: place them at the mean training-set size of the study's splits.
   const sizes = (record?.splits ?? [])
@@ -96,7 +106,9 @@ function learningCurveRuns(
     if (!curved.has(systemOf(run))) return [];
     const n = run.summary.n_labelled;
     const labelled = typeof n === "number" ? n : allSize;
-    return labelled === undefined ? [] : [{ run, labelled }];
+    return labelled === undefined
+      ? []
+      : [{ run, labelled, budget: typeof n === "number" ? String(n) : "all" }];
   });
 }
 
@@ -134,6 +146,27 @@ function latestExecution(runs: RunRecord[], studyRun: RunRecord | null, warnings
     );
   }
   return runs.filter((run) => kept.has(run));
+}
+
+async function predictionsOf(
+  tracker: ReportTracker,
+  run: RunRecord & { artifacts: string[] },
+  warnings: string[],
+): Promise<PredictionRecord[]> {
+  if (!run.artifacts.includes("predictions.jsonl")) return [];
+  const parsed = parsePredictions(await readArtifactText(tracker, run.id, "predictions.jsonl"));
+  if (parsed.skipped > 0)
+    warnings.push(`run ${run.id}: ${parsed.skipped} malformed prediction line(s) skipped.`);
+  return parsed.predictions;
+}
+
+async function testPredictionsOf(
+  tracker: ReportTracker,
+  run: RunRecord,
+  warnings: string[],
+): Promise<PredictionRecord[]> {
+  const predictions = await predictionsOf(tracker, await tracker.run(run.id), warnings);
+  return predictions.filter((p) => p.split === "test");
 }
 
 /**
@@ -176,7 +209,9 @@ export async function loadStudy(tracker: ReportTracker, experiment: string): Pro
   );
   const trials = finished.filter((run) => stageOf(run) === "trial");
   const resultStage = pickResultRuns(finished);
-  const learningCurve = learningCurveRuns(resultStage, record);
+  const learningCurve: LearningCurveRun[] = [];
+  for (const point of learningCurveRuns(resultStage, record))
+    learningCurve.push({ ...point, predictions: await testPredictionsOf(tracker, point.run, warnings) });
   const full = atFullSize(resultStage);
   // A system's freshness states get their own rows only when one system name carries both.
   const states = new Map<string, Set<string>>();
@@ -189,13 +224,7 @@ export async function loadStudy(tracker: ReportTracker, experiment: string): Pro
   const results: ResultRun[] = [];
   for (const run of full) {
     const full = await tracker.run(run.id);
-    let predictions: PredictionRecord[] = [];
-    if (full.artifacts.includes("predictions.jsonl")) {
-      const parsed = parsePredictions(await readArtifactText(tracker, run.id, "predictions.jsonl"));
-      predictions = parsed.predictions;
-      if (parsed.skipped > 0)
-        warnings.push(`run ${run.id}: ${parsed.skipped} malformed prediction line(s) skipped.`);
-    }
+    const predictions = await predictionsOf(tracker, full, warnings);
     const state = kbStateOf(run);
     const system = systemOf(run);
     const split = (states.get(system)?.size ?? 0) > 1 && state !== undefined;

@@ -1,17 +1,26 @@
-import { aggregateSeeds } from "../../stats/index.js";
+import { metricRange, seedInterval } from "../../stats/index.js";
 import type { RunRecord } from "../../tracker/types.js";
 import type { Estimate } from "../figure-spec.js";
 import type { ResultRow } from "../report-model.js";
 import type { ResultRun } from "./load-study.js";
 
-/** Mean and 95% t-interval over seeds of a summary value of some runs (undefined when none has it). */
+/**
+ * Mean, seed std and 95% interval over seeds (stats' `seedInterval`: inside the metric's range) of a
+ * summary value of some runs (undefined when none has it).
+ */
 export function estimateOf(runs: readonly RunRecord[], key: string): Estimate | undefined {
   const values = runs
     .map((run) => run.summary[key])
     .filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   if (values.length === 0) return undefined;
-  const aggregate = aggregateSeeds(values);
-  return { mean: aggregate.mean, low: aggregate.ciLow, high: aggregate.ciHigh, n: aggregate.n };
+  const aggregate = seedInterval(values, metricRange(key));
+  return {
+    mean: aggregate.mean,
+    low: aggregate.ciLow,
+    high: aggregate.ciHigh,
+    n: aggregate.n,
+    std: aggregate.std,
+  };
 }
 
 /** The results-table columns for a task, the selection metric first. */
