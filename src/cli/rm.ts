@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .description("delete runs (asks for confirmation unless --yes)")
     .argument("<runs...>", "run ids (or unique prefixes)")
     .option("--yes", "do not ask")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
       action(async (ids: string[], options: { yes?: boolean; store?: string; json?: boolean }) => {
