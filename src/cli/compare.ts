@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .command("compare")
     .description("compare runs: params that differ, metrics side by side")
     .argument("<runs...>", "two or more run ids (or unique prefixes)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
       action(async (ids: string[], options: { store?: string; json?: boolean }) => {

@@ -396,7 +396,7 @@ export function register(program: Command): void {
     .option("--log", "record the evaluation as a run (test_* metrics, predictions.jsonl artifact)")
     .option("--experiment <name>", "experiment to log the run under (with --log)")
     .option("--name <name>", "run name (with --log; default: the file name)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
       action(async (path: string, flags: EvalFlags) => {

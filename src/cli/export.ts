@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option("--experiment <name>", "only runs of this experiment")
     .option("--where <expr>", "only runs matching this query")
     .option("--out <file>", "write to this file instead of stdout")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "with --out: print what was written as JSON")
     .option(
       "--no-escape-formulas",

@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .option("--split-seed <n>", "seed for the split, if different")
     .option("--labelled <n>", "train on a seeded, stratified subsample of n labelled rows")
     .option("--set <key=value>", "a system param (repeatable), e.g. --set learningRate=0.01", collectSet, [])
-    .option("--store <dir>", "run store (default: $EXPBOOK_STORE or .expbook/)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--experiment <name>", "experiment to log the run under (default: fit-<kind>)")
     .option("--name <name>", "run name")
     .option("--json", "print { runId, status, backend, summary } as JSON");

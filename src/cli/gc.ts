@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .command("gc")
     .description("remove orphaned files (abandoned temp files and folders) and rebuild the run index")
     .option("--yes", "remove without asking (without it and without a terminal: report only)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
       action(async (options: { yes?: boolean; store?: string; json?: boolean }) => {

@@ -70,7 +70,7 @@ export function register(program: Command): void {
     .option("--where <expr>", 'filter, e.g. "params.lr < 0.01 and metrics.test_f1 > 0.9 and tags.baseline"')
     .option("--sort <key>", "sort by a field (created, name, summary.NAME, params.NAME); prefix - to reverse")
     .option("--limit <n>", "show at most n runs")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
       action(

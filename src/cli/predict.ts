@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .argument("<run>", "run id or a unique prefix of one (a finished finetune run)")
     .option("--input <file>", "JSONL, one object per line: {id?, text} or {id?, features} / numeric fields")
     .option("--out <file>", "write predictions as JSONL here (default: print them)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "print { runId, backend, count, predictions | out } as JSON")
     .action(
       action(async (id: string, flags: PredictFlags) => {

@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option("--experiment <name>", "experiment to report on (instead of a study file)")
     .option("--out <file>", "HTML output path (default: reports/<experiment>.html)")
     .option("--md <file>", "also write the report's tables as Markdown")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output: { html, md, plots }")
     .action(
       action(async (study: string | undefined, flags: ReportFlags) => {

@@ -11,7 +11,7 @@ export function register(program: Command): void {
       "re-execute a run from its recorded config, data and seed; report whether the metrics match exactly",
     )
     .argument("<run>", "run id (or a unique prefix)")
-    .option("--store <dir>", "run store (default: $EXPBOOK_STORE or .expbook/)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
       action(async (id: string, flags: { store?: string; json?: boolean }) => {

@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .argument("<runs...>", "run ids (or unique prefixes)")
     .option("--yes", "do not ask")
     .option("--force", "also remove runs that are still running (their process stops with an error)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
       action(

@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .option("--only <systems>", "comma-separated system names to run")
     .option("--workers <n>", "parallel worker processes (default: CPU cores)")
     .option("--quick", "smoke test: the study's quick settings (fewer seeds, epochs, trials)")
-    .option("--store <dir>", "run store (default: $EXPBOOK_STORE or .expbook/)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--out <file>", "report HTML path (default: reports/<study>.html)")
     .option("--md <file>", "also write the report as Markdown")
     .option("--no-report", "do not write the report")

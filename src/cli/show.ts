@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .command("show")
     .description("show one run (id or unique id prefix) with params, metrics, series, environment")
     .argument("<run>", "run id or a unique prefix of one")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
       action(async (id: string, options: { store?: string; json?: boolean }) => {

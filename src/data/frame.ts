@@ -1,4 +1,5 @@
 import type { DataFrame } from "danfojs";
+import { loadDanfo } from "../util/load-danfo.js";
 import type { Example } from "./types.js";
 
 /** Flattens examples into plain records: id, text (clipped), label/target, features, metadata. */
@@ -18,11 +19,11 @@ export function exampleRecords(
   }));
 }
 
-/** A danfo DataFrame view of examples (for notebooks); danfo is loaded on first use. */
+/** A danfo DataFrame view of examples (for notebooks); danfojs, an optional peer, is loaded on first use. */
 export async function toDataFrame(
   rows: readonly Example[],
   options: { textWidth?: number } = {},
 ): Promise<DataFrame> {
-  const danfo = await import("danfojs");
+  const danfo = await loadDanfo("toDataFrame");
   return new danfo.DataFrame(exampleRecords(rows, options.textWidth));
 }

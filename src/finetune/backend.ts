@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs";
 import { ModelError } from "../util/errors.js";
 
 /** The TensorFlow.js backends expbook can train on, fastest first. */
@@ -15,10 +14,13 @@ export interface BackendInfo {
 
 const optionalNodeBinding = "@tensorflow/tfjs-node";
 
-async function activate(name: BackendName): Promise<boolean> {
+// TensorFlow.js takes about a second to load: imported on the first backend call, not with expbook.
+type Tfjs = typeof import("@tensorflow/tfjs");
+
+async function activate(tf: Tfjs, name: BackendName): Promise<boolean> {
   try {
     if (name === "tensorflow") {
-      // Optional dependency: absent on most machines, so it is imported by a name TS cannot resolve.
+      // Optional peer: absent on most machines, so it is imported by a name TS cannot resolve.
       await import(optionalNodeBinding);
     } else if (name === "wasm") {
       await import("@tensorflow/tfjs-backend-wasm");
@@ -44,6 +46,7 @@ function isBackendName(value: string): value is BackendName {
  */
 export async function selectBackend(preferred?: string): Promise<BackendInfo> {
   const forced = preferred ?? (process.env.EXPBOOK_BACKEND || undefined);
+  const tf = await import("@tensorflow/tfjs");
   const tfjsVersion = tf.version_core;
   if (forced !== undefined) {
     if (!isBackendName(forced)) {
@@ -51,7 +54,7 @@ export async function selectBackend(preferred?: string): Promise<BackendInfo> {
     }
     if (tf.getBackend() === forced && tf.findBackend(forced) !== null)
       return { backend: forced, tfjsVersion };
-    if (!(await activate(forced))) {
+    if (!(await activate(tf, forced))) {
       const hint = forced === "tensorflow" ? " (install @tensorflow/tfjs-node)" : "";
       throw new ModelError(
         `backend "${forced}" could not be started${hint}; unset EXPBOOK_BACKEND or pick another`,
@@ -60,7 +63,7 @@ export async function selectBackend(preferred?: string): Promise<BackendInfo> {
     return { backend: forced, tfjsVersion };
   }
   for (const name of backendNames) {
-    if (await activate(name)) return { backend: name, tfjsVersion };
+    if (await activate(tf, name)) return { backend: name, tfjsVersion };
   }
   throw new ModelError("no TensorFlow.js backend could be started; reinstall @tensorflow/tfjs");
 }

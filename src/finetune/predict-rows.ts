@@ -4,8 +4,6 @@ import type { Example } from "../data/types.js";
 import type { Prediction } from "../systems/system.js";
 import type { Tracker } from "../tracker/tracker.js";
 import { InputError } from "../util/errors.js";
-import { selectBackend } from "./backend.js";
-import { modelFiles, loadModel } from "./model-artifact.js";
 
 /**
  * Reads examples to predict from a JSONL file: each line an object with `text` (text models) or
@@ -46,13 +44,20 @@ export function readPredictionInput(path: string): Example[] {
   return rows;
 }
 
-/** Loads a finetune run's saved model from the store and predicts the examples. */
+/**
+ * Loads a finetune run's saved model from the store and predicts the examples. TensorFlow.js is loaded
+ * here, on the first call, not when expbook is imported.
+ */
 export async function predictWithRun(
   tracker: Tracker,
   runId: string,
   examples: readonly Example[],
 ): Promise<{ runId: string; backend: string; predictions: Prediction[] }> {
   const run = await tracker.run(runId);
+  const [{ selectBackend }, { loadModel, modelFiles }] = await Promise.all([
+    import("./backend.js"),
+    import("./model-artifact.js"),
+  ]);
   const dir = dirname(tracker.artifactPath(run.id, modelFiles.json));
   const { backend } = await selectBackend();
   const model = loadModel(dir);

@@ -4,6 +4,7 @@ import { escapeHtml, jsonForScript } from "./escape.js";
 import type { FigureSpec } from "./figure-spec.js";
 import { formatNumber, formatParams } from "./format.js";
 import { plotlySource } from "./plotly-source.js";
+import { kernelTslab } from "./kernel-tslab.js";
 
 let figureCount = 0;
 let plotlyShown = false;
@@ -61,7 +62,7 @@ interface HtmlDisplay {
 async function notebookDisplay(): Promise<HtmlDisplay> {
   let module: { display?: HtmlDisplay; default?: { display?: HtmlDisplay } };
   try {
-    module = (await import("tslab")) as typeof module;
+    module = (await kernelTslab()) as typeof module;
   } catch {
     throw new InputError(
       "tslab is not installed: showFigure/showRuns work in a tslab notebook; use figureHtml elsewhere",

@@ -1,11 +1,7 @@
 import type { DataFrame } from "danfojs";
+import { loadDanfo } from "../util/load-danfo.js";
 import { flatten } from "./run-fields.js";
 import type { JsonValue, RunRecord, RunWithSeries } from "./types.js";
-
-// danfojs pulls in TensorFlow.js (seconds to load): only load it when a frame is asked for.
-async function danfo(): Promise<typeof import("danfojs")> {
-  return import("danfojs");
-}
 
 type Cell = string | number | boolean | null;
 
@@ -33,7 +29,7 @@ export function runRows(runs: RunRecord[]): Record<string, Cell>[] {
 
 /** The runs as a danfo DataFrame (one row per run; see `runRows`). */
 export async function runsFrame(runs: RunRecord[]): Promise<DataFrame> {
-  const dfd = await danfo();
+  const dfd = await loadDanfo("runsFrame");
   const rows = runRows(runs);
   if (rows.length === 0) {
     return new dfd.DataFrame([], {
@@ -45,7 +41,7 @@ export async function runsFrame(runs: RunRecord[]): Promise<DataFrame> {
 
 /** A run's metric series in long form: columns metric, step, value, time (optionally only some metrics). */
 export async function seriesFrame(run: RunWithSeries, metrics?: string[]): Promise<DataFrame> {
-  const dfd = await danfo();
+  const dfd = await loadDanfo("seriesFrame");
   const names = metrics ?? Object.keys(run.series).sort();
   const columns: { metric: string[]; step: number[]; value: number[]; time: number[] } = {
     metric: [],

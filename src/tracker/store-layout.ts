@@ -1,5 +1,6 @@
 import { join, resolve, sep } from "node:path";
 import { sha256 } from "../util/hash.js";
+import { findProjectRoot } from "../util/project-root.js";
 
 /**
  * Where everything lives inside a store directory:
@@ -46,12 +47,15 @@ export function storeLayout(dir: string): StoreLayout {
 }
 
 /**
- * The store directory to use: an explicit flag, else env `EXPBOOK_STORE`, else `.expbook` in the
- * current directory.
+ * The store directory to use: an explicit flag (relative to the working directory), else env
+ * `EXPBOOK_STORE`, else `.expbook` in the project root (the nearest folder with `package.json` or
+ * `.git` above the working directory), so a notebook in `notebooks/` and a shell at the top share runs.
+ *
+ * @example resolveStoreDir() // "/home/ana/thesis/.expbook", also when run from /home/ana/thesis/notebooks
  */
 export function resolveStoreDir(flag?: string): string {
   const chosen = flag ?? process.env.EXPBOOK_STORE;
-  return resolve(chosen !== undefined && chosen !== "" ? chosen : ".expbook");
+  return resolve(chosen !== undefined && chosen !== "" ? chosen : join(findProjectRoot(), ".expbook"));
 }
 
 const SAFE_CHAR = /[A-Za-z0-9_\-.]/;

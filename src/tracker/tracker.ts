@@ -32,7 +32,7 @@ import type {
 
 /** Options of `openTracker`. */
 export interface TrackerOptions {
-  /** Store directory; default env `EXPBOOK_STORE`, else `.expbook` in the current directory. */
+  /** Store directory; default env `EXPBOOK_STORE`, else `.expbook` in the project root (`resolveStoreDir`). */
   dir?: string;
   /** A running run whose heartbeat is older than this reads as crashed (default 2 minutes). */
   staleAfterMs?: number;
@@ -209,7 +209,7 @@ class StoreTracker implements Tracker {
 
 /**
  * Opens (or prepares) the run store at `dir` (default: env `EXPBOOK_STORE`, else `.expbook` in the
- * current directory). Nothing is cached between calls: every listing reads the store as it is now,
+ * project root, the nearest folder with `package.json` or `.git`). Nothing is cached between calls: every listing reads the store as it is now,
  * so runs written by other processes are always visible.
  *
  * @example

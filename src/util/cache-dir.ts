@@ -1,10 +1,13 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { projectRoot } from "./version.js";
+import { findProjectRoot } from "./project-root.js";
 
-/** Where expbook keeps derived caches: env EXPBOOK_CACHE, else `<project>/.cache/expbook` (git-ignored). */
+/**
+ * Where expbook keeps derived caches: env `EXPBOOK_CACHE`, else `.cache/expbook` in the user's project
+ * root (see `findProjectRoot`), never inside an installed `node_modules/expbook`.
+ */
 export function cacheDirectory(): string {
-  return process.env.EXPBOOK_CACHE || join(projectRoot(), ".cache", "expbook");
+  return process.env.EXPBOOK_CACHE || join(findProjectRoot(), ".cache", "expbook");
 }
 
 /**

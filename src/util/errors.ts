@@ -38,6 +38,11 @@ export class InputError extends ExpbookError {
   override name = "InputError";
 }
 
+/** An optional package that a feature needs (danfojs for frames) is not installed. */
+export class DependencyError extends ExpbookError {
+  override name = "DependencyError";
+}
+
 /** True when the error is one the user can fix (print its message only). */
 export function isUserError(error: unknown): error is ExpbookError {
   return error instanceof ExpbookError;

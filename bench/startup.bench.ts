@@ -1,0 +1,137 @@
+// Start-up benchmark (targets from issue 12): cold-process times of `import "expbook/tracker"`
+// (< 150 ms), `import "expbook"` (< 400 ms) and `node bin/expbook.js ls` over 100 runs (< 400 ms), each
+// against the same command at another commit (default: the parent commit; `--against REV`) built in a
+// temporary folder in the same run. The two sides alternate; best and median of N (`--runs N`, default 9).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { openTracker } from "../src/tracker/index.js";
+
+const repo = new URL("../", import.meta.url).pathname;
+const line = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+const flag = (name: string): string | undefined => {
+  const args = process.argv.slice(2);
+  const inline = args.find((arg) => arg.startsWith(`--${name}=`));
+  if (inline) return inline.slice(name.length + 3);
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const against = flag("against") ?? "HEAD^";
+const runs = Number(flag("runs") ?? 9);
+const load = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
+
+function mustRun(command: string, args: string[], options: { cwd?: string; input?: Buffer } = {}): Buffer {
+  const result = spawnSync(command, args, { cwd: options.cwd, input: options.input, maxBuffer: 1 << 30 });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr?.toString().slice(-2000)}`);
+  }
+  return result.stdout;
+}
+
+/** The file a package sub-path maps to in a checkout (older commits without the sub-path: its folder). */
+function entryFile(root: string, subpath: string): string {
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    exports?: Record<string, { default?: string } | string>;
+  };
+  const target = manifest.exports?.[subpath];
+  const file = typeof target === "string" ? target : target?.default;
+  return join(root, file ?? join("dist", subpath.slice(2), "index.js"));
+}
+
+const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+const work = mkdtempSync(join(tmpdir(), "expbook-bench-startup-"));
+try {
+  // This checkout, built as `npm test` builds it, and the other commit unpacked beside it, sharing
+  // node_modules (the dependencies the two commits load are the same packages).
+  mustRun(process.execPath, [tsc, "-p", join(repo, "tsconfig.build.json")]);
+  const commit = mustRun("git", ["rev-parse", "--short", against], { cwd: repo }).toString().trim();
+  const other = join(work, `expbook-${commit}`);
+  mkdirSync(other);
+  mustRun("tar", ["-x", "-C", other], { input: mustRun("git", ["archive", against], { cwd: repo }) });
+  symlinkSync(join(repo, "node_modules"), join(other, "node_modules"), "dir");
+  mustRun(process.execPath, [tsc, "-p", join(other, "tsconfig.build.json")]);
+
+  // A store of 100 finished runs with params, summaries and short series.
+  const store = join(work, "store");
+  const tracker = await openTracker({ dir: store });
+  for (let i = 0; i < 100; i++) {
+    const run = await tracker.startRun({
+      experiment: `bench-${i % 4}`,
+      name: `trial ${i}`,
+      params: { lr: 10 ** -(1 + (i % 3)), batchSize: 16 << (i % 3), model: { kind: "bag", dim: 100 } },
+      tags: { baseline: i % 10 === 0 },
+      seed: i,
+    });
+    for (let step = 0; step < 20; step++)
+      run.logMany({ loss: 1 / (step + 1), val_loss: 1.1 / (step + 1) }, step);
+    run.summary({ val_f1: 0.9 + i / 1000, test_f1: 0.89 + i / 1000 });
+    await run.finish();
+  }
+
+  const importCommand = (root: string, subpath: string): string[] => [
+    process.execPath,
+    "--input-type=module",
+    "-e",
+    `await import(${JSON.stringify(pathToFileURL(entryFile(root, subpath)).href)})`,
+  ];
+  const cases = [
+    {
+      name: 'import "expbook/tracker"',
+      target: 150,
+      command: (root: string) => importCommand(root, "./tracker"),
+    },
+    { name: 'import "expbook"', target: 400, command: (root: string) => importCommand(root, ".") },
+    {
+      name: "node bin/expbook.js ls (100 runs)",
+      target: 400,
+      command: (root: string) => [process.execPath, join(root, "bin", "expbook.js"), "ls", "--store", store],
+    },
+  ];
+  const time = (command: string[]): number => {
+    const start = performance.now();
+    const result = spawnSync(command[0] as string, command.slice(1), { cwd: work, stdio: "ignore" });
+    const ms = performance.now() - start;
+    if (result.status !== 0) throw new Error(`${command.join(" ")} exited ${result.status}`);
+    return ms;
+  };
+  const summary = (values: number[]): { best: number; median: number } => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { best: sorted[0] as number, median: sorted[Math.floor(sorted.length / 2)] as number };
+  };
+
+  line(
+    `cold processes, best / median of ${runs}, this checkout vs ${against} (${commit}); load average ${load()}`,
+  );
+  line(
+    `node alone: ${summary(Array.from({ length: runs }, () => time([process.execPath, "-e", "0"]))).best.toFixed(0)} ms best`,
+  );
+  for (const { name, target, command } of cases) {
+    // Warm the file cache and the tsx transform cache of both sides first.
+    time(command(repo));
+    time(command(other));
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      ours.push(time(command(repo)));
+      theirs.push(time(command(other)));
+    }
+    const a = summary(ours);
+    const b = summary(theirs);
+    line(
+      `${name.padEnd(36)} ${a.best.toFixed(0).padStart(5)} / ${a.median.toFixed(0).padStart(5)} ms` +
+        `  (${commit}: ${b.best.toFixed(0)} / ${b.median.toFixed(0)} ms, ${(b.median / a.median).toFixed(1)}× faster)` +
+        `  target < ${target} ms: ${a.best < target ? "met" : "missed"}`,
+    );
+  }
+  line(`load average after: ${load()}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
