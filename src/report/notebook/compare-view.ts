@@ -88,7 +88,7 @@ export function compareView(runs: readonly ResultRun[], metric: string, seed = 0
       }),
     },
     {
-      caption: `${metric}: ${higherIsBetter ? "higher" : "lower"} is better; intervals over runs (seeds); tests paired on the same test examples${tests ? ` (${tests.method})` : ""}`,
+      caption: `${metric} (${higherIsBetter ? "higher" : "lower"} is better): mean [95% CI] over runs (seeds); each system against the best on the same test examples: paired-bootstrap CI, approximate-randomisation p, Holm`,
     },
   );
   const figure =

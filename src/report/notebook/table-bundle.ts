@@ -97,7 +97,7 @@ function clip(text: string, width: number): string {
 }
 
 const cellStyle =
-  "text-align:left;vertical-align:top;max-width:24em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap";
+  "text-align:left;vertical-align:top;padding:2px 8px;max-width:24em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap";
 
 /**
  * An HTML table: every cell escaped (HTML and Jupyter's `$` LaTeX), one line per cell cut by CSS at
