@@ -225,6 +225,12 @@ test("show.curves draws the report's loss curves from runs in the store; a missi
   assert.equal(figure?.data.length, 8, "4 runs × (train, validation)");
   assert.deepEqual(figure?.data[0]?.y, [1, 0.5, 0.3333, 0.25]);
   assert.equal(figure?.data[1]?.line && (figure.data[1].line as { dash: string }).dash, "dash");
+  await show.curves(ids.good ?? [], ["val_loss"]);
+  const single = out.bundles[1]?.[plotlyMimeType];
+  assert.equal(single?.data.length, 3, "one solid curve per run");
+  assert.deepEqual(single?.layout.title, { text: "val_loss", font: { size: 15 } });
+  assert.ok(single?.data.every((trace) => (trace.line as { dash: string }).dash === "solid"));
+  await assert.rejects(show.curves(ids.good ?? [], ["loss", "val_loss", "val_f1"]), /one or two series/);
   await assert.rejects(
     show.curves(ids.good ?? [], ["val_f1"]),
     /no run logged val_f1; these runs logged: loss, val_loss/,
