@@ -30,6 +30,26 @@ export {
 export { type SliceValue, sliceMetricsFigure } from "./figures/slice-metrics.js";
 export type { ReportTracker } from "./model/report-tracker.js";
 export { figureHtml, runsTableHtml, showFigure, showRuns } from "./notebook-display.js";
+export {
+  errorBundle,
+  escapeHtmlText,
+  figureBundle,
+  type MimeBundle,
+  plotlyMimeType,
+  textBundle,
+} from "./notebook/mime-bundle.js";
+export type { NotebookTracker, RunRef } from "./notebook/notebook-runs.js";
+export { type Show, type ShowOptions, show, showFor } from "./notebook/show.js";
+export {
+  type FrameLike,
+  type TableData,
+  type TableInput,
+  type TableOptions,
+  tableBundle,
+  tableHtml,
+  tableText,
+} from "./notebook/table-bundle.js";
+export type { Publisher } from "./notebook/tslab-kernel.js";
 export { renderHtml } from "./render-html.js";
 export { renderMarkdown } from "./render-markdown.js";
 export type * from "./report-model.js";

@@ -1,22 +1,50 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { tempDir } from "../helpers/cli.js";
+import { executeNotebook } from "./execute-notebook.js";
 
 // Executes every notebook with Jupyter's real tslab kernel (against the compiled dist/, which
-// `npm test` builds first) and fails on any cell error.
+// `npm test` builds first) and fails on any cell error, printing the failing cell's stderr.
 const notebooksDir = new URL("../../notebooks/", import.meta.url).pathname;
+const fixture = new URL("./fixtures/pitfalls.ipynb", import.meta.url).pathname;
 const notebooks = readdirSync(notebooksDir)
   .filter((name) => name.endsWith(".ipynb"))
   .sort();
 const work = tempDir("expbook-notebooks-");
 after(work.cleanup);
 
+const plotlyMime = "application/vnd.plotly.v1+json";
+const plotlyMarker = "window.Plotly = Plotly";
+// One inlined plotly.js as it sits in a notebook file (a JSON string).
+const plotlyBytes = Buffer.byteLength(
+  JSON.stringify(readFileSync(createRequire(import.meta.url).resolve("plotly.js-dist-min"), "utf8")),
+);
+const megabyte = 1024 * 1024;
+
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+}
+
 interface Cell {
   cell_type: string;
-  outputs?: Array<{ output_type: string; ename?: string; evalue?: string }>;
+  source: string | string[];
+  outputs?: Output[];
+}
+
+const joined = (value: unknown): string => (Array.isArray(value) ? value.join("") : String(value ?? ""));
+const htmlOf = (output: Output): string => joined(output.data?.["text/html"]);
+
+function readCells(path: string): Cell[] {
+  return (JSON.parse(readFileSync(path, "utf8")) as { cells: Cell[] }).cells;
 }
 
 describe("notebooks execute under Jupyter with the tslab kernel", () => {
@@ -31,40 +59,80 @@ describe("notebooks execute under Jupyter with the tslab kernel", () => {
 
   for (const name of notebooks) {
     test(name, () => {
-      const source = JSON.parse(readFileSync(join(notebooksDir, name), "utf8")) as { cells: Cell[] };
+      const source = readCells(join(notebooksDir, name));
       assert.ok(
-        source.cells.every((cell) => !cell.outputs || cell.outputs.length === 0),
+        source.every((cell) => !cell.outputs || cell.outputs.length === 0),
         "commit notebooks without outputs",
       );
-      const result = spawnSync(
-        "jupyter",
-        [
-          "nbconvert",
-          "--to",
-          "notebook",
-          "--execute",
-          "--ExecutePreprocessor.timeout=900",
-          "--ExecutePreprocessor.kernel_name=tslab",
-          "--output-dir",
-          work.path,
-          join(notebooksDir, name),
-        ],
-        { encoding: "utf8", env: { ...process.env, EXPBOOK_STORE: join(work.path, `store-${name}`) } },
-      );
-      assert.equal(result.status, 0, `nbconvert failed:\n${result.stderr.slice(-4000)}`);
-      const executed = JSON.parse(readFileSync(join(work.path, name), "utf8")) as { cells: Cell[] };
-      const code = executed.cells.filter((cell) => cell.cell_type === "code");
+      const target = join(work.path, name);
+      const run = executeNotebook(join(notebooksDir, name), target, {
+        EXPBOOK_STORE: join(work.path, `store-${name}`),
+      });
+      assert.equal(run.status, 0, `executing ${name} failed:\n${run.stderr.slice(-6000)}`);
+      const code = readCells(target).filter((cell) => cell.cell_type === "code");
       assert.ok(code.length > 0);
-      // tslab reports no execution counts; nbconvert's exit status says every cell ran without an error.
-      for (const cell of code) {
-        const error = cell.outputs?.find((output) => output.output_type === "error");
-        assert.equal(error, undefined, `${error?.ename}: ${error?.evalue}`);
-      }
+      const outputs = code.flatMap((cell) => cell.outputs ?? []);
+      const error = outputs.find((output) => output.output_type === "error");
+      assert.equal(error, undefined, `${error?.ename}: ${error?.evalue}`);
       const withOutput = code.filter((cell) => (cell.outputs?.length ?? 0) > 0).length;
       assert.ok(
         withOutput >= code.length / 2,
         `only ${withOutput} of ${code.length} code cells showed anything`,
       );
+
+      // Figures travel as the plotly MIME bundle; plotly.js is inlined once per notebook at most.
+      const figures = outputs.filter((output) => output.data?.[plotlyMime] !== undefined);
+      assert.ok(figures.length > 0, "every shipped notebook shows at least one figure");
+      const htmlOnly = outputs.filter(
+        (output) => output.data?.[plotlyMime] === undefined && htmlOf(output).includes("Plotly.newPlot"),
+      );
+      assert.equal(htmlOnly.length, 0, "a figure went out as HTML only, without the plotly MIME bundle");
+      for (const figure of figures) {
+        assert.ok(htmlOf(figure).includes("expbook-figure"), "a figure has its HTML fallback");
+        assert.ok(joined(figure.data?.["text/plain"]).length > 0, "a figure has a text line");
+      }
+      const copies = outputs.filter((output) => htmlOf(output).includes(plotlyMarker)).length;
+      assert.equal(copies, 1, "plotly.js is inlined exactly once, with the first figure");
+      const tables = outputs.filter((output) => htmlOf(output).includes("expbook-table"));
+      for (const table of tables)
+        assert.ok(joined(table.data?.["text/plain"]).length > 0, "a table has a text fallback");
+
+      const bytes = statSync(target).size;
+      const beyond = bytes - copies * plotlyBytes;
+      console.log(
+        `${name}: ${(bytes / megabyte).toFixed(2)} MB executed, ${figures.length} figures, ${tables.length} tables, ` +
+          `${copies} plotly.js copy (${(plotlyBytes / megabyte).toFixed(2)} MB), ${(beyond / 1024).toFixed(0)} KB beyond it ` +
+          `(load average ${loadavg()[0]?.toFixed(2)})`,
+      );
+      assert.ok(
+        beyond < megabyte,
+        `${name} weighs ${(beyond / megabyte).toFixed(2)} MB beyond plotly.js (limit 1 MB)`,
+      );
     });
   }
+
+  test("the tslab pitfalls: a failing cell's stderr is reported, helper errors show in the cell, the kernel survives", () => {
+    const target = join(work.path, "pitfalls.ipynb");
+    const run = executeNotebook(fixture, target, {}, 300);
+    assert.equal(run.status, 1, "the last cell (a shorthand property from an earlier cell) fails");
+    assert.match(run.stderr, /cell 6 failed:/);
+    assert.match(run.stderr, /ReferenceError: n is not defined/, "the error text nbconvert would not print");
+    const cells = readCells(target);
+    const texts = (index: number) =>
+      (cells[index]?.outputs ?? []).map(
+        (output) => joined(output.text) + joined(output.data?.["text/plain"]),
+      );
+    assert.deepEqual(texts(1), ["point.n = 3\n"]);
+    assert.match(texts(2).join("\n"), /^InputError: show\.citations reads runs from a tracker/m);
+    assert.match(
+      texts(2).join("\n"),
+      /still here/,
+      "a forgotten await neither stops the cell nor kills the kernel",
+    );
+    assert.deepEqual(texts(3), ["Error: visible in the cell", "caught\n"]);
+    const figures = (cells[4]?.outputs ?? []).filter((output) => output.data?.[plotlyMime] !== undefined);
+    assert.equal(figures.length, 2);
+    assert.equal(figures.filter((output) => htmlOf(output).includes(plotlyMarker)).length, 1);
+    assert.deepEqual(texts(5), ["alive\n"]);
+  });
 });

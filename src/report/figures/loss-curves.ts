@@ -18,8 +18,14 @@ export interface LossCurveRun {
  */
 export function lossCurvesFigure(
   runs: readonly LossCurveRun[],
-  options: { maxPoints?: number; systemOrder?: readonly string[] } = {},
+  options: {
+    maxPoints?: number;
+    systemOrder?: readonly string[];
+    /** Other series than losses: the names of the solid and dashed curves (default "train", "val"). */
+    names?: { solid: string; dashed: string };
+  } = {},
 ): FigureSpec {
+  const names = options.names ?? { solid: "train", dashed: "val" };
   // The same system order as the other figures gives each system the same colour everywhere.
   const colors = systemColors(options.systemOrder ?? [...new Set(runs.map((run) => run.system))]);
   const data: PlotTrace[] = [];
@@ -27,8 +33,8 @@ export function lossCurvesFigure(
   for (const run of runs) {
     const color = colors.get(run.system) ?? "#333333";
     const curves: [string, readonly CurvePoint[], string][] = [
-      ["train", run.loss, "solid"],
-      ["val", run.valLoss, "dash"],
+      [names.solid, run.loss, "solid"],
+      [names.dashed, run.valLoss, "dash"],
     ];
     for (const [kind, points, dash] of curves) {
       if (points.length === 0) continue;
@@ -41,7 +47,7 @@ export function lossCurvesFigure(
         name: first ? run.system : `${run.label} (${kind})`,
         showlegend: first,
         // Each curve names its run on hover (plotly would read markup in the label, so strip it).
-        hovertemplate: `${run.label.replace(/[<>&%{}]/g, " ")} (${kind}): %{y}<extra></extra>`,
+        hovertemplate: `${`${run.label} (${kind})`.replace(/[<>&%{}]/g, " ")}: %{y}<extra></extra>`,
         legendgroup: run.system,
         x: kept.map((point) => point.step),
         y: kept.map((point) => roundTo(point.value)),
@@ -51,9 +57,14 @@ export function lossCurvesFigure(
   }
   return {
     data,
-    layout: baseLayout("Training (solid) and validation (dashed) loss", {
-      xaxis: { title: { text: "epoch" } },
-      yaxis: { title: { text: "loss" } },
-    }),
+    layout: options.names
+      ? baseLayout(names.dashed ? `${names.solid} (solid) and ${names.dashed} (dashed)` : names.solid, {
+          xaxis: { title: { text: "step" } },
+          yaxis: { title: { text: names.dashed ? "value" : names.solid } },
+        })
+      : baseLayout("Training (solid) and validation (dashed) loss", {
+          xaxis: { title: { text: "epoch" } },
+          yaxis: { title: { text: "loss" } },
+        }),
   };
 }
