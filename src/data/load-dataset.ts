@@ -153,35 +153,29 @@ function loadWithCache(name: string, options: DatasetOptions): Dataset {
       `dataset file ${name} not found${isAbsolute(name) ? "" : ` in ${process.cwd()} or the project root ${findProjectRoot()}`}; pass a built-in name (see \`expbook datasets\`) or an existing .csv/.jsonl file`,
     );
   }
-  let bytes: Buffer | undefined;
-  const stat = existsSync(path) ? statSync(path) : undefined;
+  // The byte hash is trusted while size, mtime, ctime and inode are unchanged; otherwise the bytes are read.
+  const stat = statSync(path);
   const known = fileStates.get(path);
-  let sha: string;
-  if (
-    stat &&
-    known &&
+  const unchanged =
+    known !== undefined &&
     known.size === stat.size &&
     known.mtimeMs === stat.mtimeMs &&
     known.ctimeMs === stat.ctimeMs &&
-    known.ino === stat.ino
-  ) {
-    sha = known.sha;
-  } else {
-    bytes = readDatasetBytes(path);
-    sha = sha256(bytes);
-    if (stat) {
-      fileStates.delete(path);
-      fileStates.set(path, {
-        size: stat.size,
-        mtimeMs: stat.mtimeMs,
-        ctimeMs: stat.ctimeMs,
-        ino: stat.ino,
-        sha,
-      });
-      for (const oldest of fileStates.keys()) {
-        if (fileStates.size <= MAX_CACHED) break;
-        fileStates.delete(oldest);
-      }
+    known.ino === stat.ino;
+  const bytes = unchanged ? undefined : readDatasetBytes(path);
+  const sha = bytes ? sha256(bytes) : (known?.sha as string);
+  if (bytes) {
+    fileStates.delete(path);
+    fileStates.set(path, {
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      ctimeMs: stat.ctimeMs,
+      ino: stat.ino,
+      sha,
+    });
+    for (const oldest of fileStates.keys()) {
+      if (fileStates.size <= MAX_CACHED) break;
+      fileStates.delete(oldest);
     }
   }
   const recordedName = projectRelativePath(path);

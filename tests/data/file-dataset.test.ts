@@ -143,6 +143,21 @@ describe("API errors speak in API options, the CLI in flags", () => {
   });
 });
 
+describe("built-in datasets take only their own options", () => {
+  test("file columns on a built-in are an error naming them; a positive label must fit its classes", async () => {
+    await assert.rejects(
+      loadDataset("sotu", { text: "speech", label: "party" }),
+      rejectsWith(
+        /dataset sotu is built in; \{ text: "col" \}, \{ label: "col" \} apply to CSV\/JSONL files only/,
+      ),
+    );
+    await assert.rejects(
+      loadDataset("sotu", { task: "classification", positiveLabel: "Whig" }),
+      rejectsWith(/\{ positiveLabel: "Whig" \} applies to two classes, and it has 8: Democratic, /),
+    );
+  });
+});
+
 describe("loading warnings, and strict", () => {
   const cases: Array<{
     what: string;
