@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import type { LoadDatasetOptions } from "../data/load-dataset.js";
+import { type LoadDatasetOptions, loadDataset } from "../data/load-dataset.js";
+import { type OptionWords, respell } from "../data/option-words.js";
 import type { SplitOptions } from "../data/split.js";
-import type { SplitStrategy, Task } from "../data/types.js";
+import type { Dataset, SplitStrategy, Task } from "../data/types.js";
 import { InputError } from "../util/errors.js";
 
 /** Flags that say how to read a dataset (shared by split, fit and other commands). */
@@ -12,6 +13,9 @@ export interface DatasetFlags {
   features?: string;
   task?: string;
   keepHeaders?: boolean;
+  id?: string;
+  positive?: string;
+  strict?: boolean;
 }
 
 /** Flags that say how to split it. */
@@ -25,15 +29,50 @@ export interface SplitFlags {
   update?: string;
 }
 
-/** Adds --text/--label/--target/--features/--task/--keep-headers. */
+/** Adds --text/--label/--target/--features/--id/--positive/--task/--keep-headers/--strict. */
 export function addDatasetFlags(command: Command): Command {
   return command
     .option("--text <column>", "text column of a CSV/JSONL file")
     .option("--label <column>", "class column of a CSV/JSONL file (classification)")
     .option("--target <column>", "numeric column of a CSV/JSONL file (regression)")
-    .option("--features <columns>", "comma-separated numeric feature columns (tabular)")
+    .option(
+      "--features <columns>",
+      "comma-separated numeric feature columns (default without --text: every numeric column)",
+    )
+    .option("--id <column>", "id column of a CSV/JSONL file (default: id, else the row number)")
+    .option("--positive <label>", "the class test_f1 is reported for (two-class tasks)")
     .option("--task <task>", "classification | regression (for datasets that support both, e.g. sotu)")
-    .option("--keep-headers", "spam-assassin: keep e-mail headers in the text (they leak the label)");
+    .option("--keep-headers", "spam-assassin: keep e-mail headers in the text (they leak the label)")
+    .option("--strict", "fail on non-UTF-8 bytes, duplicate headers, non-string text fields or dropped rows");
+}
+
+const flagNames: Record<string, [flag: string, placeholder: string]> = {
+  text: ["--text", "COL"],
+  label: ["--label", "COL"],
+  target: ["--target", "COL"],
+  features: ["--features", "COL,COL"],
+  id: ["--id", "COL"],
+  positiveLabel: ["--positive", "LABEL"],
+  task: ["--task", "TASK"],
+  keepHeaders: ["--keep-headers", ""],
+  strict: ["--strict", ""],
+  allowChangedData: ["--allow-changed-data", ""],
+};
+
+/** CLI spelling of loading options: `--text COL`, `--positive spam`, `--strict`. */
+export const flagWords: OptionWords = (option, value) => {
+  const [flag, placeholder] = flagNames[option] ?? [`--${option}`, "VALUE"];
+  const shown = value ?? placeholder;
+  return shown === "" ? flag : `${flag} ${shown}`;
+};
+
+/** Loads a dataset for a command, with errors about options spelled as flags. */
+export async function loadDatasetForFlags(name: string, options: LoadDatasetOptions): Promise<Dataset> {
+  try {
+    return await loadDataset(name, options);
+  } catch (error) {
+    throw respell(error, flagWords);
+  }
 }
 
 /** How a command names its split flags: `split` uses `--strategy`, `fit` uses `--split`. */
@@ -86,8 +125,11 @@ export function datasetOptions(flags: DatasetFlags): LoadDatasetOptions {
     ...(flags.label ? { label: flags.label } : {}),
     ...(flags.target ? { target: flags.target } : {}),
     ...(flags.features ? { features: flags.features.split(",").map((name) => name.trim()) } : {}),
+    ...(flags.id ? { id: flags.id } : {}),
+    ...(flags.positive ? { positiveLabel: flags.positive } : {}),
     ...(flags.task ? { task: flags.task as Task } : {}),
     ...(flags.keepHeaders ? { keepHeaders: true } : {}),
+    ...(flags.strict ? { strict: true } : {}),
   };
 }
 

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { loadDataset } from "../data/load-dataset.js";
 import { makeSplit } from "../data/split.js";
 import { fitSystem } from "../study/fit-system.js";
 import { systemKinds } from "../systems/registry.js";
@@ -10,6 +9,7 @@ import {
   addSplitFlags,
   type DatasetFlags,
   datasetOptions,
+  loadDatasetForFlags,
   integerFlag,
   splitOptions,
 } from "./dataset-flags.js";
@@ -70,7 +70,7 @@ export function register(program: Command): void {
         ...(flags.update !== undefined ? { update: flags.update } : {}),
       });
       const loadOptions = datasetOptions(flags);
-      const dataset = await loadDataset(flags.dataset, loadOptions);
+      const dataset = await loadDatasetForFlags(flags.dataset, loadOptions);
       const split = makeSplit(dataset, options);
       const tracker = await openTracker(flags.store ? { dir: flags.store } : {});
       const progress = createProgressReporter({ quiet: flags.json === true && !process.stderr.isTTY });

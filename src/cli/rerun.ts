@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { rerunRun } from "../study/rerun.js";
+import { respell } from "../data/option-words.js";
 import { openTracker } from "../tracker/tracker.js";
-import { action, printJson, printLine } from "./output.js";
+import { flagWords } from "./dataset-flags.js";
+import { action, printJson, printLine, printStatus } from "./output.js";
 
 /** `expbook rerun RUN`: re-executes a run and reports whether its metrics match exactly. */
 export function register(program: Command): void {
@@ -12,12 +14,23 @@ export function register(program: Command): void {
     )
     .argument("<run>", "run id (or a unique prefix)")
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option("--allow-changed-data", "rerun even if the dataset's fingerprint changed since the run")
     .option("--json", "machine-readable output")
     .action(
-      action(async (id: string, flags: { store?: string; json?: boolean }) => {
+      action(async (id: string, flags: { store?: string; json?: boolean; allowChangedData?: boolean }) => {
         const tracker = await openTracker(flags.store ? { dir: flags.store } : {});
         try {
-          const report = await rerunRun(tracker, id);
+          const report = await rerunRun(tracker, id, {
+            allowChangedData: flags.allowChangedData === true,
+          }).catch((error: unknown) => {
+            throw respell(error, flagWords);
+          });
+          if (report.dataChanged) {
+            const { dataset, original, current } = report.dataChanged;
+            printStatus(
+              `dataset ${dataset} changed since run ${report.runId}: fingerprint ${original.slice(0, 12)} → ${current.slice(0, 12)}; rerun on the new rows (--allow-changed-data)`,
+            );
+          }
           if (flags.json) printJson(report);
           else {
             printLine(

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { loadDataset } from "../data/load-dataset.js";
 import { makeSplit } from "../data/split.js";
 import { writeSplit } from "../data/write-split.js";
 import { InputError } from "../util/errors.js";
@@ -8,6 +7,7 @@ import {
   addSplitFlags,
   type DatasetFlags,
   datasetOptions,
+  loadDatasetForFlags,
   type SplitFlags,
   splitOptions,
 } from "./dataset-flags.js";
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     action(async (name: string, flags: SplitCommandFlags) => {
       if (!flags.out) throw new InputError("split needs --out DIR, the folder to write the split to");
       const options = splitOptions(flags);
-      const dataset = await loadDataset(name, datasetOptions(flags));
+      const dataset = await loadDatasetForFlags(name, datasetOptions(flags));
       const split = makeSplit(dataset, options);
       const files = writeSplit(split, flags.out);
       if (flags.json) return printJson({ ...split.info, files });

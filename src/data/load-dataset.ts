@@ -1,28 +1,66 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { DatasetError } from "../util/errors.js";
-import { findBuiltin, builtinDatasets } from "./builtin/registry.js";
-import { type FileColumns, loadFileRows } from "./file-dataset.js";
+import { canonicalJson, sha256 } from "../util/hash.js";
+import { findProjectRoot } from "../util/project-root.js";
+import { builtinDatasets, findBuiltin } from "./builtin/registry.js";
+import { parseFileRows, readDatasetBytes } from "./file-dataset.js";
 import { fingerprintRows } from "./fingerprint.js";
-import type { Dataset, Example, Task } from "./types.js";
+import { DatasetOptionError } from "./option-words.js";
+import type { Dataset, DatasetNotice, DatasetOptions, Example, Task } from "./types.js";
 
-/** How to load a dataset: options for built-ins, column names for user files. */
-export interface LoadDatasetOptions extends FileColumns {
-  /** Task for datasets that support several (sotu: regression on year or classification on party). */
-  task?: Task;
-  /** spam-assassin: keep e-mail headers (they leak the label). */
-  keepHeaders?: boolean;
+/** How to load a dataset (see {@link DatasetOptions}), plus where its notices go. */
+export interface LoadDatasetOptions extends DatasetOptions {
+  /** Receives each warning and note (default: one line on stderr, `warning: ...` or `note: ...`). */
+  onNotice?: (notice: DatasetNotice) => void;
 }
 
-const cache = new Map<string, Dataset>();
+/** The most loaded datasets kept in memory; older ones are dropped first. */
+const MAX_CACHED = 16;
+
+/**
+ * Loaded datasets keyed by content: a built-in's name, or a file's byte hash, plus the options. A file's
+ * hash is reused while its size, mtime, ctime and inode stay the same, and recomputed when one changes,
+ * so an edited file is read again and an untouched one is not.
+ */
+const datasets = new Map<string, Dataset>();
+const fileStates = new Map<
+  string,
+  { size: number; mtimeMs: number; ctimeMs: number; ino: number; sha: string }
+>();
+
+function remember(key: string, dataset: Dataset): void {
+  datasets.delete(key);
+  datasets.set(key, dataset);
+  for (const oldest of datasets.keys()) {
+    if (datasets.size <= MAX_CACHED) break;
+    datasets.delete(oldest);
+  }
+}
 
 function looksLikePath(name: string): boolean {
-  return name.includes("/") || /\.(csv|tsv|jsonl|ndjson)$/i.test(name);
+  return name.includes("/") || name.includes("\\") || /\.(csv|tsv|jsonl|ndjson)$/i.test(name);
 }
 
 function sortedLabels(task: Task, rows: readonly Example[]): string[] {
   if (task !== "classification") return [];
   return [...new Set(rows.map((row) => row.label as string))].sort();
+}
+
+function checkPositiveLabel(name: string, labels: readonly string[], positive: string | undefined): void {
+  if (positive === undefined) return;
+  if (!labels.includes(positive)) {
+    throw new DatasetOptionError(
+      (w) =>
+        `dataset ${name}: ${w("positiveLabel", positive)} is not one of its classes: ${labels.join(", ")}`,
+    );
+  }
+  if (labels.length !== 2) {
+    throw new DatasetOptionError(
+      (w) =>
+        `dataset ${name}: ${w("positiveLabel", positive)} applies to two classes, and it has ${labels.length}: ${labels.join(", ")}; leave it out to report macro F1`,
+    );
+  }
 }
 
 function assemble(
@@ -34,10 +72,12 @@ function assemble(
 ): Dataset {
   if (rows.length === 0)
     throw new DatasetError(`dataset ${name} has no rows; add data or pick another dataset`);
+  const labels = sortedLabels(task, rows);
+  checkPositiveLabel(name, labels, extra.positiveLabel);
   return {
     name,
     task,
-    labels: sortedLabels(task, rows),
+    labels,
     metaColumns: [],
     ...extra,
     rows,
@@ -46,53 +86,151 @@ function assemble(
   };
 }
 
+function dataOptions(options: LoadDatasetOptions): DatasetOptions {
+  const { onNotice: _onNotice, ...rest } = options;
+  return Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => value !== undefined),
+  ) as DatasetOptions;
+}
+
+function printNotice(notice: DatasetNotice): void {
+  process.stderr.write(`${notice.level}: ${notice.message}\n`);
+}
+
 /**
- * Loads a built-in dataset by name or a user CSV/JSONL file by path. Results are cached per process,
- * so call it freely; treat the returned rows as read-only.
+ * The file a dataset name points to: absolute as given; a relative path from the working directory when
+ * it exists there, else from the project root (so `data/x.csv` works from a notebook in `notebooks/`).
+ */
+export function resolveDatasetPath(name: string, cwd: string = process.cwd()): string {
+  if (isAbsolute(name)) return name;
+  const here = resolve(cwd, name);
+  if (existsSync(here)) return here;
+  const fromRoot = resolve(findProjectRoot(cwd), name);
+  return existsSync(fromRoot) ? fromRoot : here;
+}
+
+/** A file's name as runs record it: relative to the project root with "/" separators, or absolute outside it. */
+export function projectRelativePath(path: string, root: string = findProjectRoot()): string {
+  const inside = relative(root, path);
+  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return path;
+  return inside.split(sep).join("/");
+}
+
+/**
+ * Loads a built-in dataset by name or a user CSV/TSV/JSONL file by path (relative to the working
+ * directory or the project root). Results are cached by content: an edited file gives new rows and a
+ * new fingerprint in the same process. Treat the returned rows as read-only. Warnings and notes go to
+ * `onNotice` (default stderr) on every call and stay on `dataset.notices`.
  *
  * @example
  * const spam = await loadDataset("spam-assassin");
  * const parties = await loadDataset("sotu", { task: "classification" });
- * const mine = await loadDataset("data/reviews.csv", { text: "review", label: "stars" });
+ * const mine = await loadDataset("data/reviews.csv", { text: "review", label: "stars", positiveLabel: "5" });
  */
 export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
-  const key = JSON.stringify([name, options]);
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const dataset = loadUncached(name, options);
-  cache.set(key, dataset);
+  const dataset = loadWithCache(name, dataOptions(options));
+  for (const notice of dataset.notices ?? []) (options.onNotice ?? printNotice)(notice);
   return dataset;
 }
 
-function loadUncached(name: string, options: LoadDatasetOptions): Dataset {
+function loadWithCache(name: string, options: DatasetOptions): Dataset {
   const builtin = findBuiltin(name);
   if (builtin) {
-    if (options.task && !builtin.tasks.includes(options.task)) {
-      throw new DatasetError(
-        `dataset ${name} supports task ${builtin.tasks.join(" or ")}, not ${options.task}`,
-      );
-    }
-    const loaded = builtin.load(options);
-    return assemble(name, loaded.source, loaded.task, loaded.rows, {
-      ...(loaded.positiveLabel ? { positiveLabel: loaded.positiveLabel } : {}),
-      ...(loaded.featureNames ? { featureNames: loaded.featureNames } : {}),
-      metaColumns: loaded.metaColumns,
-    });
+    const key = canonicalJson(["builtin", name, options]);
+    const cached = datasets.get(key);
+    if (cached) return cached;
+    const dataset = loadBuiltin(name, options);
+    remember(key, dataset);
+    return dataset;
   }
-  if (!looksLikePath(name) && !existsSync(name)) {
+  const path = resolveDatasetPath(name);
+  if (!looksLikePath(name) && !existsSync(path)) {
     const names = builtinDatasets.map((dataset) => dataset.name).join(", ");
     throw new DatasetError(`unknown dataset "${name}"; use one of ${names}, or a path to a .csv/.jsonl file`);
   }
-  const path = resolve(name);
-  const loaded = loadFileRows(path, options);
-  if (options.task && options.task !== loaded.task) {
+  if (!existsSync(path)) {
     throw new DatasetError(
-      `${name}: --task ${options.task} does not match the ${options.label ? "--label" : "--target"} column given`,
+      `dataset file ${name} not found${isAbsolute(name) ? "" : ` in ${process.cwd()} or the project root ${findProjectRoot()}`}; pass a built-in name (see \`expbook datasets\`) or an existing .csv/.jsonl file`,
+    );
+  }
+  // The byte hash is trusted while size, mtime, ctime and inode are unchanged; otherwise the bytes are read.
+  const stat = statSync(path);
+  const known = fileStates.get(path);
+  const unchanged =
+    known !== undefined &&
+    known.size === stat.size &&
+    known.mtimeMs === stat.mtimeMs &&
+    known.ctimeMs === stat.ctimeMs &&
+    known.ino === stat.ino;
+  const bytes = unchanged ? undefined : readDatasetBytes(path);
+  const sha = bytes ? sha256(bytes) : (known?.sha as string);
+  if (bytes) {
+    fileStates.delete(path);
+    fileStates.set(path, {
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      ctimeMs: stat.ctimeMs,
+      ino: stat.ino,
+      sha,
+    });
+    for (const oldest of fileStates.keys()) {
+      if (fileStates.size <= MAX_CACHED) break;
+      fileStates.delete(oldest);
+    }
+  }
+  const recordedName = projectRelativePath(path);
+  const key = canonicalJson(["file", recordedName, sha, options]);
+  const cached = datasets.get(key);
+  if (cached) return cached;
+  const dataset = loadFile(recordedName, path, bytes ?? readDatasetBytes(path), sha, options);
+  remember(key, dataset);
+  return dataset;
+}
+
+function loadBuiltin(name: string, options: DatasetOptions): Dataset {
+  const builtin = findBuiltin(name);
+  if (!builtin) throw new DatasetError(`unknown dataset "${name}"`);
+  if (options.task && !builtin.tasks.includes(options.task)) {
+    throw new DatasetError(
+      `dataset ${name} supports task ${builtin.tasks.join(" or ")}, not ${options.task}`,
+    );
+  }
+  const fileOnly = (["text", "features", "label", "target", "id"] as const).filter(
+    (key) => options[key] !== undefined,
+  );
+  if (fileOnly.length > 0) {
+    throw new DatasetOptionError(
+      (w) =>
+        `dataset ${name} is built in; ${fileOnly.map((key) => w(key)).join(", ")} apply to CSV/JSONL files only`,
+    );
+  }
+  const loaded = builtin.load(options);
+  const positiveLabel = options.positiveLabel ?? loaded.positiveLabel;
+  return assemble(name, loaded.source, loaded.task, loaded.rows, {
+    ...(positiveLabel ? { positiveLabel } : {}),
+    ...(loaded.featureNames ? { featureNames: loaded.featureNames } : {}),
+    metaColumns: loaded.metaColumns,
+    options,
+    notices: [],
+  });
+}
+
+function loadFile(name: string, path: string, bytes: Buffer, sha: string, options: DatasetOptions): Dataset {
+  const loaded = parseFileRows(path, bytes, options, name);
+  if (options.task && options.task !== loaded.task) {
+    const column = options.label ? "label" : "target";
+    throw new DatasetOptionError(
+      (w) =>
+        `${name}: ${w("task", options.task)} does not match the ${w(column, options[column])} column given`,
     );
   }
   return assemble(name, path, loaded.task, loaded.rows, {
+    ...(options.positiveLabel ? { positiveLabel: options.positiveLabel } : {}),
     ...(loaded.featureNames ? { featureNames: loaded.featureNames } : {}),
     metaColumns: loaded.metaColumns,
+    options: { ...options, ...loaded.columns },
+    fileSha256: sha,
+    notices: loaded.notices,
   });
 }
 

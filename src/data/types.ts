@@ -18,8 +18,43 @@ export interface Example {
   meta: Record<string, MetaValue>;
 }
 
+/**
+ * How to load a dataset: options for built-ins, column names for user files. A loaded dataset carries
+ * the options that give its rows again (`Dataset.options`), and every run records them.
+ */
+export interface DatasetOptions {
+  /** Task for datasets that support several (sotu: regression on year or classification on party). */
+  task?: Task;
+  /** spam-assassin: keep e-mail headers (they leak the label). */
+  keepHeaders?: boolean;
+  /** Text column (text datasets). */
+  text?: string;
+  /**
+   * Numeric feature columns (tabular datasets). When neither `text` nor `features` is named, every
+   * numeric column except the label or target (and the id) becomes a feature, and a note says so.
+   */
+  features?: string[];
+  /** Class column: makes the task classification. */
+  label?: string;
+  /** Numeric target column: makes the task regression. */
+  target?: string;
+  /** Id column; defaults to `id` when present, else the 1-based row number. */
+  id?: string;
+  /** The class F1 is reported for in a two-class task (`test_f1` is then that class's F1). */
+  positiveLabel?: string;
+  /** Turn loading warnings (non-UTF-8 bytes, duplicate headers, non-string text, dropped rows) into errors. */
+  strict?: boolean;
+}
+
+/** Something the loader changed or chose, said once per load: a `warning` (an error under `strict`) or a `note`. */
+export interface DatasetNotice {
+  level: "warning" | "note";
+  message: string;
+}
+
 /** A loaded dataset: rows plus what they mean. */
 export interface Dataset {
+  /** A built-in's name, or a user file's path relative to the project root ("/"-separated; absolute outside it). */
   name: string;
   task: Task;
   /** Sorted class names (classification only). */
@@ -33,8 +68,14 @@ export interface Dataset {
   rows: Example[];
   /** SHA-256 over canonical rows: the same on every machine. */
   fingerprint: string;
-  /** Where the rows came from (package, file path), for reports. */
+  /** Where the rows came from (package, absolute file path), for reports. */
   source: string;
+  /** The loading options that give these rows again (defaulted features filled in); runs record them. */
+  options?: DatasetOptions;
+  /** For a user file: SHA-256 of its bytes when it was read. */
+  fileSha256?: string;
+  /** What the loader changed or chose (see {@link DatasetNotice}). */
+  notices?: DatasetNotice[];
 }
 
 /** Split strategies. */

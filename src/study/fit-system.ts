@@ -20,6 +20,10 @@ export interface FitRequest {
   /** Raw params; validated against the system's schema (defaults filled, unknown keys rejected). */
   params?: Record<string, unknown>;
   dataset: Dataset;
+  /**
+   * How the dataset was loaded, for datasets built by hand. A dataset from `loadDataset` carries its own
+   * options (`dataset.options`), and those are recorded instead.
+   */
   datasetOptions?: LoadDatasetOptions;
   split: Split;
   splitOptions: SplitOptions;
@@ -50,6 +54,16 @@ function toJson(value: unknown): JsonValue {
   return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
 }
 
+/**
+ * The dataset a run records: the built-in's name or the file's project-relative path, and every
+ * loading option (defaulted features filled in), so `expbook rerun` loads the same rows from any folder.
+ */
+function recordedDataset(request: FitRequest): JsonValue {
+  const { dataset } = request;
+  const { onNotice: _onNotice, ...given } = request.datasetOptions ?? {};
+  return toJson({ name: dataset.name, ...(dataset.options ?? given) });
+}
+
 /** The params a run records: enough to rerun it exactly (`expbook rerun`). */
 export function recordedParams(
   request: FitRequest,
@@ -59,7 +73,7 @@ export function recordedParams(
     ...(toJson(systemParams) as Record<string, JsonValue>),
     kind: request.kind,
     system: request.system ?? request.kind,
-    dataset: toJson({ name: request.dataset.name, ...(request.datasetOptions ?? {}) }),
+    dataset: recordedDataset(request),
     split: toJson(request.splitOptions),
     ...(request.labelled !== undefined ? { labelled: request.labelled } : {}),
     score_test: request.scoreTest ?? true,

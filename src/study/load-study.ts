@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { findBuiltin } from "../data/builtin/registry.js";
-import { loadDataset } from "../data/load-dataset.js";
+import { loadDataset, resolveDatasetPath } from "../data/load-dataset.js";
 import type { Dataset } from "../data/types.js";
 import { isSystemKind, loadSystem, systemKinds } from "../systems/registry.js";
 import { describeIssue } from "../systems/validate-params.js";
@@ -56,7 +56,7 @@ export async function validateStudy(raw: unknown, path = "(study)"): Promise<Loa
   if (!parsed.success) throw new StudyError(`study file ${path}: ${describeIssue(parsed.error, "")}`);
   const study = parsed.data;
   const datasetName = study.dataset.name;
-  if (!findBuiltin(datasetName) && !existsSync(datasetName)) {
+  if (!findBuiltin(datasetName) && !existsSync(resolveDatasetPath(datasetName))) {
     fail(
       path,
       "dataset.name",

@@ -1,5 +1,11 @@
-import { loadDataset } from "../data/load-dataset.js";
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { findBuiltin } from "../data/builtin/registry.js";
+import { type LoadDatasetOptions, loadDataset } from "../data/load-dataset.js";
+import { DatasetOptionError } from "../data/option-words.js";
 import { makeSplit, type SplitOptions } from "../data/split.js";
+import type { Dataset } from "../data/types.js";
+import { findProjectRoot } from "../util/project-root.js";
 import type { Tracker } from "../tracker/tracker.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
 import { InputError } from "../util/errors.js";
@@ -20,10 +26,27 @@ export interface ChangedFact {
   rerun: string;
 }
 
+/** The data a run was made from changed since (its rows have a new fingerprint). */
+export interface ChangedData {
+  dataset: string;
+  original: string;
+  current: string;
+}
+
+/** How to rerun. */
+export interface RerunOptions {
+  /** Rerun even when the dataset's fingerprint differs from the run's (the file was edited since). */
+  allowChangedData?: boolean;
+  /** Receives the dataset's loading warnings and notes (default: stderr). */
+  onNotice?: LoadDatasetOptions["onNotice"];
+}
+
 /** What `expbook rerun` found. */
 export interface RerunReport {
   runId: string;
   rerunId: string;
+  /** Set when the data changed since the run and the rerun went ahead (`allowChangedData`). */
+  dataChanged?: ChangedData;
   identical: boolean;
   metrics: MetricMatch[];
   changed: ChangedFact[];
@@ -65,11 +88,45 @@ export function changedFacts(original: RunRecord, rerun: RunRecord): ChangedFact
 }
 
 /**
+ * The recorded dataset name as a loadable path: a built-in as is, a project-relative path from the project
+ * root (so a rerun works from any folder), and a name recorded before paths were project-relative as is.
+ */
+function recordedPath(name: string): string {
+  if (findBuiltin(name) || isAbsolute(name)) return name;
+  const fromRoot = resolve(findProjectRoot(), name);
+  return existsSync(fromRoot) ? fromRoot : name;
+}
+
+function shortFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, 12);
+}
+
+/** Throws unless the dataset has the run's fingerprint or changed data is allowed; says what changed. */
+function checkData(original: RunRecord, dataset: Dataset, allow: boolean): ChangedData | undefined {
+  const recorded = original.datasetFingerprint;
+  if (recorded === undefined || recorded === null || recorded === dataset.fingerprint) return undefined;
+  const changed = { dataset: dataset.name, original: recorded, current: dataset.fingerprint };
+  if (allow) return changed;
+  throw new DatasetOptionError(
+    (w) =>
+      `dataset ${dataset.name} changed since run ${original.id}: fingerprint ${shortFingerprint(recorded)} → ${shortFingerprint(dataset.fingerprint)}; pass ${w("allowChangedData")} to rerun on the new rows`,
+  );
+}
+
+/**
  * Re-executes a run from its recorded config, data and seed (as a new run tagged `rerun_of`), and
  * reports whether every validation and test metric matches to the last digit; when one differs,
- * names what changed (commit, data fingerprint, backend, versions).
+ * names what changed (commit, data fingerprint, backend, versions). Works from any folder of the
+ * project; refuses data whose fingerprint changed since the run unless `allowChangedData`.
+ *
+ * @example
+ * const report = await rerunRun(tracker, "20250101-120000", { allowChangedData: true });
  */
-export async function rerunRun(tracker: Tracker, id: string): Promise<RerunReport> {
+export async function rerunRun(
+  tracker: Tracker,
+  id: string,
+  options: RerunOptions = {},
+): Promise<RerunReport> {
   const original = await tracker.run(id);
   if (original.tags.stage === "study") {
     throw new InputError(
@@ -85,14 +142,17 @@ export async function rerunRun(tracker: Tracker, id: string): Promise<RerunRepor
   } & Record<string, JsonValue>;
   const splitOptions = asObject(params.split, "split", original.id) as unknown as SplitOptions;
   const systemParams = Object.fromEntries(Object.entries(params).filter(([key]) => !recordedKeys.has(key)));
-  const dataset = await loadDataset(name, datasetOptions);
+  const dataset = await loadDataset(recordedPath(name), {
+    ...(datasetOptions as LoadDatasetOptions),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+  });
+  const dataChanged = checkData(original, dataset, options.allowChangedData === true);
   const split = makeSplit(dataset, splitOptions);
   const result = await fitSystem({
     kind,
     system: typeof params.system === "string" ? params.system : kind,
     params: systemParams,
     dataset,
-    datasetOptions,
     split,
     splitOptions,
     seed: original.seed ?? 0,
@@ -117,6 +177,7 @@ export async function rerunRun(tracker: Tracker, id: string): Promise<RerunRepor
   return {
     runId: original.id,
     rerunId: rerun.id,
+    ...(dataChanged ? { dataChanged } : {}),
     identical,
     metrics,
     changed: changedFacts(original, rerun),

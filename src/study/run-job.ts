@@ -36,7 +36,8 @@ export async function runStudyJob(
   progress: (event: ProgressEvent) => void,
 ): Promise<FitResult> {
   const { name, ...datasetOptions } = context.dataset;
-  const dataset = await loadDataset(name, datasetOptions);
+  // validateStudy already reported the dataset's warnings and notes once; every job would repeat them.
+  const dataset = await loadDataset(name, { ...datasetOptions, onNotice: () => {} });
   const splitOptions: SplitOptions = { ...context.split, seed: job.splitSeed };
   const splitKey = canonicalJson([name, datasetOptions, splitOptions]);
   let split = splitCache.get(splitKey);

@@ -75,6 +75,9 @@ export const studySchema = z
         label: z.string().optional(),
         target: z.string().optional(),
         features: z.array(z.string()).optional(),
+        id: z.string().optional(),
+        positiveLabel: z.string().optional(),
+        strict: z.boolean().optional(),
       })
       .strict(),
     split: z

@@ -52,7 +52,7 @@ describe("the default study and its reruns", () => {
     }
   });
 
-  test("a rerun on changed data reports the difference and names the data fingerprint", async () => {
+  test("a rerun on changed data refuses, then with --allow-changed-data reports the difference and names the data fingerprint", async () => {
     const csv = join(work.path, "mini.csv");
     const rows = (flip: boolean) =>
       [
@@ -80,7 +80,13 @@ describe("the default study and its reruns", () => {
     assert.equal(fit.code, 0, fit.stderr);
     const { runId } = JSON.parse(fit.stdout);
     writeFileSync(csv, rows(true));
-    const result = await runCli(["rerun", runId, "--store", store, "--json"]);
+    const refused = await runCli(["rerun", runId, "--store", store, "--json"]);
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.stderr,
+      /changed since run .*: fingerprint [0-9a-f]{12} → [0-9a-f]{12}; pass --allow-changed-data/,
+    );
+    const result = await runCli(["rerun", runId, "--store", store, "--json", "--allow-changed-data"]);
     assert.equal(result.code, 1);
     const report = JSON.parse(result.stdout);
     assert.equal(report.identical, false);
