@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   tracker: () => import("./tracker.bench.js"),
   rag: () => import("./rag.bench.js"),
   stats: () => import("./stats.bench.js"),
+  serve: () => import("./serve.bench.js"),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
