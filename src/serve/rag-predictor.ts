@@ -1,13 +1,13 @@
 import { join } from "node:path";
 import type { Example } from "../data/types.js";
-import { citationsOf } from "../rag/citations.js";
-import type { KnowledgeBase } from "../rag/knowledge-base.js";
+import { snippetOf } from "../rag/citations.js";
+import type { KbDocument, KbHit, KnowledgeBase } from "../rag/knowledge-base.js";
 import { loadKnowledgeBase } from "../rag/knowledge-base-file.js";
 import { aggregateTarget, voteLabel } from "../rag/knn-predictor.js";
 import { knowledgeBaseArtifact, type RagParams, ragParams } from "../rag/rag-system.js";
 import { retrieveMany } from "../rag/retrieve.js";
 import type { TextEmbedder } from "../rag/text-embedder.js";
-import type { Prediction } from "../systems/system.js";
+import type { Citation, Prediction } from "../systems/system.js";
 import type { Tracker } from "../tracker/tracker.js";
 import type { RunWithSeries } from "../tracker/types.js";
 import { ModelError } from "../util/errors.js";
@@ -80,6 +80,27 @@ function meanTargetOf(kb: KnowledgeBase): number {
 }
 
 /**
+ * `citationsOf` with each document's snippet computed once: a snippet collapses whitespace over the whole
+ * document, which for e-mails costs more than the retrieval. Keyed on the document object, so a replaced
+ * document gets a fresh snippet.
+ */
+function citationMaker(): (hits: readonly KbHit[]) => Citation[] {
+  const snippets = new WeakMap<KbDocument, string>();
+  return (hits) =>
+    hits.map((hit) => {
+      let snippet = snippets.get(hit.document);
+      if (snippet === undefined) {
+        snippet = snippetOf(hit.document.text);
+        snippets.set(hit.document, snippet);
+      }
+      const citation: Citation = { id: hit.document.id, score: hit.score, snippet };
+      if (hit.document.label !== undefined) citation.label = hit.document.label;
+      if (hit.document.target !== undefined) citation.target = hit.document.target;
+      return citation;
+    });
+}
+
+/**
  * A RAG run's knowledge base, loaded with the run's retriever, k and weighting: predicts by a
  * weighted vote (or mean/median) of the k nearest documents and cites them. The base stays live:
  * documents added or removed change the next prediction, without retraining.
@@ -103,6 +124,7 @@ export async function loadRagPredictor(
   const labels = [
     ...new Set(documents.flatMap((doc) => (doc.label === undefined ? [] : [doc.label]))),
   ].sort();
+  const citationsOf = citationMaker();
   // Fallbacks (used only when no document shares a term with the query) follow the base as it changes.
   const predict = (examples: readonly Example[]): Prediction[] => {
     const lists = retrieveMany(
