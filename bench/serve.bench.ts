@@ -56,6 +56,14 @@ function serve(runId: string): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
+/** The server's CPU time so far (user + system seconds), from its own Prometheus metrics. */
+async function serverCpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const match = /^process_cpu_seconds_total (\S+)$/m.exec(text);
+  if (!match) throw new Error("the server's /metrics has no process_cpu_seconds_total");
+  return Number(match[1]);
+}
+
 async function measure(name: string, runId: string, bodies: string[]): Promise<void> {
   const { url, child } = await serve(runId);
   try {
@@ -67,9 +75,13 @@ async function measure(name: string, runId: string, bodies: string[]): Promise<v
     }));
     await autocannon({ url, connections: 8, duration: 2, requests }); // warm-up
     for (const connections of [1, 32]) {
+      const cpuBefore = await serverCpuSeconds(url);
       const result = await autocannon({ url, connections, duration: seconds, requests });
+      // Server CPU per request: what the wall-clock rate would be with a core to itself, however busy
+      // the machine is (the /metrics scrape itself is a rounding error).
+      const cpuMs = (((await serverCpuSeconds(url)) - cpuBefore) * 1000) / Math.max(1, result.requests.total);
       line(
-        `${name} c=${connections}: ${Math.round(result.requests.average).toLocaleString("en")} predictions/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (${result.requests.total.toLocaleString("en")} requests, non-2xx ${result.non2xx}, errors ${result.errors})  load average ${load()}`,
+        `${name} c=${connections}: ${Math.round(result.requests.average).toLocaleString("en")} predictions/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms (${result.requests.total.toLocaleString("en")} requests, non-2xx ${result.non2xx}, errors ${result.errors}); server CPU ${cpuMs.toFixed(3)} ms/prediction = ${Math.round(1000 / cpuMs).toLocaleString("en")}/s per core  load average ${load()}`,
       );
     }
   } finally {
