@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   rag: () => import("./rag.bench.js"),
   stats: () => import("./stats.bench.js"),
   startup: () => import("./startup.bench.js"),
+  serve: () => import("./serve.bench.js"),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -28,6 +28,7 @@ export { findProjectRoot } from "./util/project-root.js";
 export * from "./metrics/index.js";
 export * from "./rag/index.js";
 export * from "./report/index.js";
+export * from "./serve/index.js";
 export * from "./stats/index.js";
 export * from "./study/index.js";
 export * from "./systems/index.js";

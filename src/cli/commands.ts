@@ -21,6 +21,8 @@ const commandModules: Record<string, CommandModule> = {
   rm: () => import("./rm.js"),
   gc: () => import("./gc.js"),
   report: () => import("./report.js"),
+  serve: () => import("./serve.js"),
+  feedback: () => import("./feedback.js"),
 };
 
 /**

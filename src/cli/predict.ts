@@ -1,6 +1,8 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { predictWithRun, readPredictionInput } from "../finetune/predict-rows.js";
+import { readPredictionInput } from "../finetune/predict-rows.js";
+import { loadRunPredictor } from "../serve/run-predictor.js";
+import type { Prediction } from "../systems/system.js";
 import { openTracker, resolveStoreDir } from "../tracker/index.js";
 import { InputError, isUserError, ModelError } from "../util/errors.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
@@ -31,12 +33,12 @@ function damagedModelError(id: string, error: unknown): unknown {
   );
 }
 
-/** `expbook predict RUN --input FILE.jsonl`: predicts with a finetune run's saved model. */
+/** `expbook predict RUN --input FILE.jsonl`: predicts with a finetune run's saved model or a rag run's knowledge base. */
 export function register(program: Command): void {
   program
     .command("predict")
-    .description("predict new examples with the model a finetune run saved")
-    .argument("<run>", "run id or a unique prefix of one (a finished finetune run)")
+    .description("predict new examples with the model a finetune run saved (or a rag run's knowledge base)")
+    .argument("<run>", "run id or a unique prefix of one (a finished finetune or rag run)")
     .option("--input <file>", "JSONL, one object per line: {id?, text} or {id?, features} / numeric fields")
     .option("--out <file>", "write predictions as JSONL here (default: print them)")
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
@@ -46,9 +48,30 @@ export function register(program: Command): void {
         if (!flags.input) throw new InputError("predict needs --input FILE.jsonl (one JSON object per line)");
         const examples = readPredictionInput(flags.input);
         const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
-        const result = await predictWithRun(tracker, id, examples).catch((error: unknown) => {
+        const predictor = await loadRunPredictor(tracker, id).catch((error: unknown) => {
           throw damagedModelError(id, error);
         });
+        let result: { runId: string; backend: string; predictions: Prediction[] };
+        try {
+          if (predictor.input === "text" && examples.some((row) => row.text === undefined)) {
+            throw new InputError(
+              `run ${predictor.runId} is a text model; give every input line a "text" field`,
+            );
+          }
+          result = {
+            runId: predictor.runId,
+            backend: predictor.backend,
+            predictions: (() => {
+              try {
+                return predictor.predict(examples);
+              } catch (error) {
+                throw damagedModelError(id, error);
+              }
+            })(),
+          };
+        } finally {
+          predictor.dispose();
+        }
         const lines = result.predictions.map((prediction) => JSON.stringify(prediction));
         if (flags.out) {
           try {

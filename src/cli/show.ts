@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { deploymentRecordArtifact, readDeploymentEvents } from "../serve/deployment-event.js";
+import { deploymentLines, summarizeDeployment } from "../serve/deployment-summary.js";
 import { flattenParams, openTracker, resolveStoreDir } from "../tracker/index.js";
 import { displayText, formatTable, formatValue } from "./ls.js";
 import { action, printJson, printLine } from "./output.js";
@@ -15,8 +17,14 @@ export function register(program: Command): void {
       action(async (id: string, options: { store?: string; json?: boolean }) => {
         const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
         const run = await tracker.run(id);
+        const deployment =
+          run.params.kind === "deployment"
+            ? summarizeDeployment(
+                readDeploymentEvents(tracker.artifactPath(run.id, deploymentRecordArtifact)),
+              )
+            : undefined;
         if (options.json) {
-          printJson(run);
+          printJson(deployment ? { ...run, deployment } : run);
           return;
         }
         printLine(`${run.id}  ${run.status}`);
@@ -36,6 +44,7 @@ export function register(program: Command): void {
           );
         };
         section("params", Object.entries(flattenParams(run.params)));
+        if (deployment) section("deployment so far", deploymentLines(deployment));
         section("summary", Object.entries(run.summary));
         section("tags", Object.entries(run.tags));
         const series = Object.entries(run.series).map(([name, points]): [string, unknown] => {

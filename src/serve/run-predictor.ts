@@ -1,0 +1,85 @@
+import { dirname } from "node:path";
+import type { Example, Task } from "../data/types.js";
+import type { KnowledgeBase } from "../rag/knowledge-base.js";
+import type { Prediction } from "../systems/system.js";
+import type { Tracker } from "../tracker/tracker.js";
+import type { RunWithSeries } from "../tracker/types.js";
+import { ModelError } from "../util/errors.js";
+import { loadRagPredictor } from "./rag-predictor.js";
+
+/** The model a finished run saved, loaded once and ready to predict many requests. */
+export interface RunPredictor {
+  /** Full id of the run the model came from. */
+  readonly runId: string;
+  /** System kind of the run (finetune, rag). */
+  readonly kind: string;
+  readonly task: Task;
+  /** Class names (classification), in the order of the model's scores. */
+  readonly labels: readonly string[];
+  /** What each input must carry: `text` (text models and RAG) or `features` (tabular models). */
+  readonly input: "text" | "features";
+  /** Compute backend (finetune: tensorflow, wasm or cpu; rag: "js"). */
+  readonly backend: string;
+  /** The live knowledge base of a RAG run; absent for models that cannot be updated without retraining. */
+  readonly knowledgeBase?: KnowledgeBase;
+  /** Predicts every example, in order. */
+  predict(examples: readonly Example[]): Prediction[];
+  /** Frees tensors and other held resources. */
+  dispose(): void;
+}
+
+/** The system kinds whose runs save a model that `loadRunPredictor` can serve. */
+export const servableKinds = ["finetune", "rag"] as const;
+
+/** The kind a run recorded (`params.kind`), or "unknown". */
+export function runKind(run: Pick<RunWithSeries, "params">): string {
+  return typeof run.params.kind === "string" ? run.params.kind : "unknown";
+}
+
+/**
+ * Loads the model a finished finetune or rag run saved, for `expbook predict` and `expbook serve`.
+ * Other kinds, and runs that did not finish, are a ModelError naming what to pick instead.
+ */
+export async function loadRunPredictor(tracker: Tracker, runIdOrPrefix: string): Promise<RunPredictor> {
+  const run = await tracker.run(runIdOrPrefix);
+  const kind = runKind(run);
+  const artifactDir = dirname(tracker.artifactPath(run.id, "model.json"));
+  if (!(servableKinds as readonly string[]).includes(kind)) {
+    throw new ModelError(
+      `run ${run.id} is a ${kind} run, which saves no servable model; pick a ${servableKinds.join(" or ")} run (expbook ls --where 'kind = "finetune"')`,
+    );
+  }
+  if (run.status !== "finished") {
+    throw new ModelError(`run ${run.id} is ${run.status}; pick a finished ${kind} run`);
+  }
+  if (kind === "rag") return loadRagPredictor(tracker, run, artifactDir);
+  return loadFinetunePredictor(run.id, artifactDir);
+}
+
+async function loadFinetunePredictor(runId: string, artifactDir: string): Promise<RunPredictor> {
+  const [{ selectBackend }, { loadModel }] = await Promise.all([
+    import("../finetune/backend.js"),
+    import("../finetune/model-artifact.js"),
+  ]);
+  const { backend } = await selectBackend();
+  const model = loadModel(artifactDir);
+  const input = model.meta.spec.model === "mlp" ? "features" : "text";
+  return {
+    runId,
+    kind: "finetune",
+    task: model.meta.task,
+    labels: model.meta.labels,
+    input,
+    backend,
+    predict: (examples) => {
+      if (input === "text") {
+        const missing = examples.find((example) => example.text === undefined);
+        if (missing) {
+          throw new ModelError(`run ${runId} is a text model; give input "${missing.id}" a "text" field`);
+        }
+      }
+      return model.predict(examples);
+    },
+    dispose: () => model.dispose(),
+  };
+}
