@@ -13,6 +13,12 @@ import type { RunPredictor } from "./run-predictor.js";
 /** Experiment deployment runs are logged under unless told otherwise. */
 export const deploymentExperiment = "deployments";
 
+/** The label or value served for a request. */
+export interface ServedAnswer {
+  label?: string;
+  value?: number;
+}
+
 /** How a deployment was started (recorded as the deployment run's params). */
 export interface DeploymentOptions {
   host: string;
@@ -35,7 +41,8 @@ export class Deployment {
   readonly run: Run;
   readonly recordPath: string;
   private readonly log: DeploymentLog;
-  private readonly recent = new Map<string, PredictionEvent>();
+  /** What was served for recent request ids (not their inputs: those are in the record, on disk). */
+  private readonly recent = new Map<string, ServedAnswer>();
   private readonly remember: number;
   private counts = { predictions: 0, feedback: 0, agreeing: 0, documents: 0 };
 
@@ -81,7 +88,14 @@ export class Deployment {
   /** Records a served prediction (buffered) and remembers it for feedback. */
   recordPrediction(event: PredictionEvent): void {
     this.log.append(event);
-    this.recent.set(event.requestId, event);
+    this.recent.set(
+      event.requestId,
+      event.label !== undefined
+        ? { label: event.label }
+        : event.value !== undefined
+          ? { value: event.value }
+          : {},
+    );
     if (this.recent.size > this.remember) {
       const oldest = this.recent.keys().next().value;
       if (oldest !== undefined) this.recent.delete(oldest);
@@ -90,8 +104,8 @@ export class Deployment {
     this.summarize({ predictions: this.counts.predictions });
   }
 
-  /** The prediction served for a request id, while it is remembered. */
-  prediction(requestId: string): PredictionEvent | undefined {
+  /** The answer served for a request id, while it is remembered. */
+  prediction(requestId: string): ServedAnswer | undefined {
     return this.recent.get(requestId);
   }
 
