@@ -314,6 +314,13 @@ test("show.confusion and show.citations read predictions; snippets are escaped f
     show.citations(ids.weak?.[0] ?? "", "nope"),
     /has no prediction for example "nope"; ids look like mail-0/,
   );
+  const regression = await tracker.startRun({ experiment: "nb-regression", name: "year", seed: 1 });
+  await regression.artifact(
+    "predictions.jsonl",
+    `${JSON.stringify({ split: "test", id: "speech-1", y_true: 1990, y_pred: 1987, meta: {} })}\n`,
+  );
+  await regression.finish();
+  await assert.rejects(show.confusion(regression.id), /a confusion matrix is for classification runs/);
   await show.runs("params.system = 'weak'");
   assert.equal((out.bundles.at(-1)?.["text/html"]?.match(/<tr>/g) ?? []).length, 4);
   await tracker.close();

@@ -65,6 +65,9 @@ function testPredictions(runs: readonly ResultRun[]) {
 
 /** Test-set confusion matrices, one per system (predictions pooled over its runs). */
 export function confusionView(runs: readonly ResultRun[]): NotebookOutput[] {
+  if (testPredictions(runs).some((p) => typeof p.yTrue === "number")) {
+    throw new InputError("a confusion matrix is for classification runs; for regression use show.compare");
+  }
   const groups = [...new Set(runs.map((run) => run.group))];
   const labels = [
     ...new Set(testPredictions(runs).flatMap((p) => [String(p.yTrue), String(p.yPred)])),
@@ -83,9 +86,6 @@ export function confusionView(runs: readonly ResultRun[]): NotebookOutput[] {
     throw new InputError(
       "no test predictions in these runs: a confusion matrix needs a classification run with predictions.jsonl",
     );
-  }
-  if (testPredictions(runs).some((p) => typeof p.yTrue === "number")) {
-    throw new InputError("a confusion matrix is for classification runs; for regression use show.compare");
   }
   return [{ figure: confusionMatrixFigure(matrices, "Confusion matrices (test)") }];
 }
