@@ -18,7 +18,7 @@ let modelRun = "";
 function assertOneLine(result: { code: number | null; stderr: string }, message: RegExp, what: string): void {
   assert.equal(result.code, 2, `${what}: ${result.stderr}`);
   assert.match(result.stderr, /^expbook: [^\n]*\n$/, `${what}: one line, no stack`);
-  assert.doesNotMatch(result.stderr, /internal error|    at /, what);
+  assert.doesNotMatch(result.stderr, /internal error| {4}at /, what);
   assert.match(result.stderr, message, what);
 }
 
