@@ -72,9 +72,9 @@ export function isOverfitting(
 /**
  * Trains with seeded per-epoch shuffling and dropout, logs each epoch, stops early when validation loss
  * has not improved for `patience` epochs (but never before `minSteps` optimiser steps) and restores the
- * best epoch's weights. A non-finite loss throws
- * a ModelError after the finished epochs' curves were logged. Yields to the event loop every ~50 ms so
- * notebook kernels, progress bars and abort signals stay responsive.
+ * best epoch's weights. A non-finite loss throws a ModelError after the finished epochs' curves were
+ * logged. Yields to the event loop every ~50 ms so notebook kernels, progress bars and abort signals stay
+ * responsive.
  */
 export async function fitNetwork(options: NetworkFitOptions): Promise<NetworkFitResult> {
   const { network, train, epochs, batchSize, patience, metrics, progress } = options;

@@ -12,6 +12,7 @@ export {
 } from "./fit-network.js";
 export { loadModel, modelFiles, saveModel } from "./model-artifact.js";
 export { type FinetuneParams, finetuneParams } from "./params.js";
+export { maxAutoBatchSize, type TrainingBudget, trainingBudget } from "./training-budget.js";
 export { cacheDirectory } from "../util/cache-dir.js";
 export {
   loadPretrainedVectors,

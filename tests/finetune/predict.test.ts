@@ -17,6 +17,8 @@ test("expbook fit finetune logs a run with the model artifact; expbook predict l
       "400",
       "--set",
       "epochs=2",
+      "--set",
+      "minSteps=0",
       "--store",
       store,
       "--json",
@@ -32,6 +34,7 @@ test("expbook fit finetune logs a run with the model artifact; expbook predict l
     assert.equal(result.summary.backend, result.backend);
     assert.equal(typeof result.summary.test_f1, "number");
     assert.equal(result.summary.epochs_run, 2);
+    assert.equal(result.summary.steps, 14, "400 rows in batches of 64: 7 steps an epoch");
 
     const input = join(dir.path, "in.jsonl");
     writeFileSync(

@@ -55,7 +55,7 @@ export function studyFigures(inputs: StudyFigureInputs): ReportFigure[] {
       id: "metric-bars",
       title: `${primary} by system`,
       caption:
-        "Mean over seeds; error bars are 95% t-intervals over seeds. Overlapping bars are not a test: see the forest plot.",
+        "Mean over seeds; error bars are 95% intervals over seeds, inside the metric's range (see Results). Overlapping bars are not a test: see the forest plot.",
       spec: metricBarsFigure(bars, primary),
     });
   }
@@ -127,7 +127,7 @@ export function studyFigures(inputs: StudyFigureInputs): ReportFigure[] {
     figures.push({
       id: "learning-curve",
       title: "Learning curve",
-      caption: `${primary} as the number of labelled training examples grows (log scale; the last point is all of them); bands are 95% t-intervals over seeds.`,
+      caption: `${primary} as the number of labelled training examples grows (log scale; the last point is all of them); bands are 95% intervals over seeds, inside the metric's range; the results by budget test the differences.`,
       spec: learningCurveFigure(points, primary),
     });
   }
