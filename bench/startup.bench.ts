@@ -123,8 +123,14 @@ try {
   line(
     `cold processes, best / median of ${runs}, this checkout vs ${against} (${commit}); load average ${load()}`,
   );
+  const bare: number[] = [];
+  const bareCpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    bare.push(time([process.execPath, "-e", "0"]));
+    bareCpu.push(lastCpuMs);
+  }
   line(
-    `node alone: ${summary(Array.from({ length: runs }, () => time([process.execPath, "-e", "0"]))).best.toFixed(0)} ms best`,
+    `node -e 0 alone: ${summary(bare).best.toFixed(0)} ms best, CPU ${summary(bareCpu).median.toFixed(0)} ms`,
   );
   for (const { name, target, command } of cases) {
     // Warm the file cache and the tsx transform cache of both sides first.

@@ -1,19 +1,18 @@
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 /**
  * The tslab module of the running Jupyter kernel. A notebook's own `import "tslab"` is answered by the
- * kernel itself, but expbook's import is not: it would find the project's copy of tslab (or none, when
- * tslab is installed globally), whose display is never connected to the kernel. The kernel's copy is the
- * package its main script lives in, so it is resolved from there first.
+ * kernel itself, but expbook's import is not: it finds whichever tslab the project has (or none, when
+ * tslab is installed globally), and a copy other than the kernel's is never connected to the notebook.
+ * The kernel's copy is the loaded tslab whose Jupyter handler is executing a cell right now.
  */
 export async function kernelTslab(): Promise<unknown> {
-  const main = createRequire(import.meta.url).main?.filename;
-  if (main !== undefined) {
-    try {
-      return createRequire(main)("tslab");
-    } catch {
-      // Not a tslab kernel (or an unusual layout): fall back to the project's tslab.
-    }
+  const require = createRequire(import.meta.url);
+  for (const [path, module] of Object.entries(require.cache)) {
+    if (!/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(path)) continue;
+    const handler = module?.exports as { lastWriteDisplayData?: unknown } | undefined;
+    if (handler?.lastWriteDisplayData != null) return require(join(dirname(path), "public.js"));
   }
   return import("tslab");
 }
