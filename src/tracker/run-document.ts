@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { LowSync } from "lowdb";
 import { JSONFileSync } from "lowdb/node";
-import { z } from "zod";
+import type { ZodType } from "zod";
 import type { RunRecord } from "./types.js";
 
 /** Identifies one version of a run file (every lowdb write renames a new file into place). */
@@ -12,37 +13,45 @@ export type RunFileRead =
   | { ok: true; record: RunRecord; key: FileKey }
   | { ok: false; error: string; missing: boolean };
 
-const jsonValue: z.ZodType = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
+// zod is most of the tracker's import time, and a listing served from the index validates no run file:
+// the schema is built at the first validation (with a synchronous require, as reads are synchronous).
+let runSchema: ZodType | undefined;
 
-const runSchema = z.looseObject({
-  id: z.string(),
-  experiment: z.string(),
-  name: z.string(),
-  status: z.enum(["running", "finished", "failed", "killed", "crashed"]),
-  createdAt: z.string(),
-  startedAt: z.string(),
-  endedAt: z.string().nullable(),
-  params: z.record(z.string(), jsonValue),
-  tags: z.record(z.string(), z.union([z.string(), z.boolean()])),
-  note: z.string(),
-  seed: z.number().nullable(),
-  datasetFingerprint: z.string().nullable(),
-  splitFingerprint: z.string().nullable(),
-  summary: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
-  env: z.looseObject({ hostname: z.string(), pid: z.number() }),
-  error: z.string().nullable(),
-  artifacts: z.array(z.string()),
-  latest: z.record(z.string(), z.number().nullable()).optional(),
-});
+function runDocumentSchema(): ZodType {
+  if (runSchema !== undefined) return runSchema;
+  const { z } = createRequire(import.meta.url)("zod") as typeof import("zod");
+  const jsonValue: ZodType = z.lazy(() =>
+    z.union([
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(jsonValue),
+      z.record(z.string(), jsonValue),
+    ]),
+  );
+  runSchema = z.looseObject({
+    id: z.string(),
+    experiment: z.string(),
+    name: z.string(),
+    status: z.enum(["running", "finished", "failed", "killed", "crashed"]),
+    createdAt: z.string(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    params: z.record(z.string(), jsonValue),
+    tags: z.record(z.string(), z.union([z.string(), z.boolean()])),
+    note: z.string(),
+    seed: z.number().nullable(),
+    datasetFingerprint: z.string().nullable(),
+    splitFingerprint: z.string().nullable(),
+    summary: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+    env: z.looseObject({ hostname: z.string(), pid: z.number() }),
+    error: z.string().nullable(),
+    artifacts: z.array(z.string()),
+    latest: z.record(z.string(), z.number().nullable()).optional(),
+  });
+  return runSchema;
+}
 
 /** The key of the file version behind an open descriptor. */
 export function fileKey(stats: { ino: number; size: number; mtimeMs: number }): FileKey {
@@ -79,7 +88,7 @@ export function readRunFile(path: string): RunFileRead {
   } catch (error) {
     return { ok: false, error: `invalid JSON (${(error as Error).message})`, missing: false };
   }
-  const checked = runSchema.safeParse(parsed);
+  const checked = runDocumentSchema().safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     return {
