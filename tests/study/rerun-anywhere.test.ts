@@ -112,6 +112,34 @@ describe("rerun from any folder of the project", () => {
     assert.equal(JSON.parse(result.stdout).identical, true);
   });
 
+  test("a study run over data/mini.csv, started at the root, reruns from a subfolder", async () => {
+    const study = {
+      name: "mini",
+      question: "Does TF-IDF beat the majority class on the mini mail set?",
+      dataset: { name: "data/mini.csv", text: "text", label: "label", positiveLabel: "spam" },
+      split: { strategy: "stratified" },
+      seeds: [1],
+      systems: [{ name: "tfidf", kind: "tfidf-logreg" }],
+    };
+    writeFileSync(join(root, "mini.json"), JSON.stringify(study));
+    const ran = await runCli(["run", "mini.json", "--workers", "1", "--no-report", "--json"], {
+      cwd: root,
+      env,
+    });
+    assert.equal(ran.code, 0, ran.stderr);
+    const listed = await runCli(["ls", "--json"], { cwd: root, env });
+    const runs = (JSON.parse(listed.stdout) as Array<{ id: string; tags?: Record<string, unknown> }>).filter(
+      (run) => run.tags?.study === "mini" && run.tags?.stage !== "study",
+    );
+    assert.equal(runs.length, 1);
+    const result = await runCli(["rerun", runs[0]?.id ?? "", "--json"], {
+      cwd: join(root, "notebooks"),
+      env,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).identical, true);
+  });
+
   test("after the CSV is edited, rerun names the changed fingerprint in one line and refuses", async () => {
     const before = await loadDataset(csv, { text: "text", label: "label" });
     writeRows(true);
