@@ -37,6 +37,7 @@ interface EvalFlags {
   experiment?: string;
   name?: string;
   system?: string;
+  runSeed?: string;
   store?: string;
   strict?: boolean;
 }
@@ -390,6 +391,7 @@ async function logRun(
       system,
     },
     tags: { [runTag.source]: "eval", [runTag.system]: system, [runTag.stage]: "final" },
+    ...(flags.runSeed !== undefined ? { seed: nonNegativeInteger("--run-seed", flags.runSeed) } : {}),
     datasetFingerprint: sha256(text),
   });
   try {
@@ -448,6 +450,10 @@ export function register(program: Command): void {
     .option(
       "--system <name>",
       "system the run is ranked as in a study report (with --log; default: the run name)",
+    )
+    .option(
+      "--run-seed <n>",
+      "seed of the study split the predictions are on (with --log): pairs the run with that seed's runs in reports",
     )
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
