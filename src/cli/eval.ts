@@ -70,19 +70,21 @@ interface EvalReport {
 /** Most bootstrap resamples: more only costs time (CIs settle long before) and memory. */
 const MAX_RESAMPLES = 100_000;
 
+/** The text of a predictions file; an unreadable one is an InputError saying what to pass (`expected`). */
+function readPredictionsText(path: string, expected: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new InputError(`cannot read predictions file ${path} (${code}); pass ${expected}`);
+  }
+}
+
 function readPredictionsCsv(
   path: string,
   strict: boolean,
 ): { text: string; records: Record<string, string>[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new InputError(
-      `cannot read predictions file ${path} (${code}); pass a CSV with y_true,y_pred columns`,
-    );
-  }
+  const text = readPredictionsText(path, "a CSV with y_true,y_pred columns");
   if (text.trim() === "")
     throw new InputError(`predictions file ${path} is empty; it needs a y_true,y_pred header and rows`);
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), {
@@ -131,15 +133,7 @@ function readPredictionsCsv(
  * records: its test rows, with `meta.slice` as the slice. A malformed line names the file, line and field.
  */
 function readPredictionsJsonl(path: string, task: "classification" | "regression") {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new InputError(
-      `cannot read predictions file ${path} (${code}); pass prediction rows, one per line`,
-    );
-  }
+  const text = readPredictionsText(path, "prediction rows, one JSON object per line");
   const rows = readPredictionRows(text, path, { task }).filter((row) => row.split === "test");
   if (rows.length === 0) throw new InputError(`predictions file ${path} has no test rows ("split": "test")`);
   const records = rows.map((row) => {

@@ -146,7 +146,7 @@ test("both outside runs get paired tests against the best system on their shared
   for (const system of ["my-model", "sklearn-svm"]) {
     const comparison = tests.comparisons.find((c) => c.system === system);
     assert.ok(comparison, `${system} is tested`);
-    assert.ok(comparison.difference > 0, `${system} is worse than finetune`);
+    assert.ok(comparison.difference < 0, `${system} is worse than finetune`);
     assert.ok(comparison.pAdjusted >= comparison.p);
   }
   assert.ok(!model.warnings.some((w) => /my-model|sklearn-svm/.test(w)), model.warnings.join("\n"));

@@ -66,14 +66,26 @@ function checkRow(value: unknown, source: string, line: number, task?: RecordTas
   const parsed = predictionRowSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || "(row)";
+    const path = issue?.path ?? [];
+    if (path.length === 0) throw rowError(source, line, "(row)", "is not an object");
+    let given: unknown = value;
+    for (const key of path) given = (given as Record<PropertyKey, unknown> | undefined)?.[key];
+    const shown = JSON.stringify(given)?.slice(0, 40);
     const message =
-      issue?.code === "invalid_type" && issue.input === undefined ? "is missing" : issue?.message;
-    throw rowError(source, line, field, `${message ?? "is invalid"}`);
+      given === undefined ? "is missing" : `is ${shown} (${issue?.message.toLowerCase() ?? "invalid"})`;
+    throw rowError(source, line, path.join("."), message);
   }
   const wrong = task === undefined ? undefined : taskIssue(parsed.data, task);
   if (wrong) throw rowError(source, line, wrong.field, wrong.message);
   return parsed.data;
+}
+
+function jsonLine(raw: string, source: string, line: number): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new RecordError(`${source}, line ${line}: not a JSON object; write one prediction row per line`);
+  }
 }
 
 /**
@@ -88,18 +100,11 @@ export function readPredictionRows(
   options: { task?: RecordTask } = {},
 ): PredictionRow[] {
   const rows: PredictionRow[] = [];
-  text.split("\n").forEach((raw, index) => {
-    if (raw.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new RecordError(
-        `${source}, line ${index + 1}: not a JSON object; write one prediction row per line`,
-      );
-    }
-    rows.push(checkRow(value, source, index + 1, options.task));
-  });
+  const lines = text.split("\n");
+  for (let at = 1; at <= lines.length; at++) {
+    const raw = lines[at - 1] ?? "";
+    if (raw.trim() !== "") rows.push(checkRow(jsonLine(raw, source, at), source, at, options.task));
+  }
   return rows;
 }
 
