@@ -152,3 +152,34 @@ test("CLI: eval --log of a malformed prediction-row file prints one line (file, 
     dir.cleanup();
   }
 });
+
+test("CLI: a report over a run with a malformed prediction row stops with one line naming the file, line and field", async () => {
+  const store = tempDir();
+  try {
+    const tracker = await openTracker({ dir: store.path });
+    const run = await tracker.startRun({
+      experiment: "hand-bad",
+      name: "typo",
+      tags: { system: "my-model", stage: "final" },
+      seed: 1,
+    });
+    // Written raw, as a script outside expbook might: line 2 has y_pred misspelt.
+    await run.artifact(
+      predictionsArtifact,
+      '{"split":"test","id":"1","y_true":"spam","y_pred":"spam"}\n{"split":"test","id":"2","y_true":"ham","ypred":"ham"}\n',
+    );
+    run.summary({ test_f1: 1 });
+    await run.finish();
+    await tracker.close();
+    const path = tracker.artifactPath(run.id, predictionsArtifact);
+    const result = await runCli(["report", "--experiment", "hand-bad", "--store", store.path]);
+    assert.equal(result.code, 2, result.stderr);
+    // Progress lines ("building the report ...") come first; the error is one line, the last.
+    const lines = result.stderr.trim().split("\n");
+    assert.ok(lines.at(-1)?.includes(`${path}, line 2: field "y_pred" is missing`), result.stderr);
+    assert.equal(lines.filter((line) => line.includes("line 2")).length, 1, result.stderr);
+    assert.ok(!/\n\s+at /.test(result.stderr), "no stack trace");
+  } finally {
+    store.cleanup();
+  }
+});
