@@ -1,13 +1,5 @@
 import type { Command } from "commander";
-import { parsePredictionRows, predictionsArtifact } from "../study/prediction-rows.js";
-import { pairedComparisonTable } from "../stats/paired-comparison-table.js";
-import {
-  addComparisonHook,
-  type Comparison,
-  openTracker,
-  resolveStoreDir,
-  type Tracker,
-} from "../tracker/index.js";
+import { type Comparison, openTracker, resolveStoreDir } from "../tracker/index.js";
 import { displayText, formatTable, formatValue } from "./ls.js";
 import { action, printJson, printLine } from "./output.js";
 
@@ -48,31 +40,7 @@ function printComparison(comparison: Comparison): void {
   }
 }
 
-/** Adds the paired significance tests on the runs' shared test predictions to every comparison. */
-function addPairedTests(tracker: Tracker): void {
-  addComparisonHook(async (runs) => {
-    const withPredictions = await Promise.all(
-      runs
-        .filter((run) => run.artifacts.includes(predictionsArtifact))
-        .map(async (run) => ({
-          id: run.id,
-          name: run.name,
-          rows: parsePredictionRows(await tracker.readArtifact(run.id, predictionsArtifact)),
-          summary: run.summary,
-        })),
-    );
-    const positive = runs
-      .map((run) => run.summary.positive_label)
-      .find((label): label is string => typeof label === "string");
-    const table = pairedComparisonTable(withPredictions, {
-      seed: 0,
-      ...(positive ? { positiveLabel: positive } : {}),
-    });
-    return table ? [table] : [];
-  });
-}
-
-/** `expbook compare RUN RUN...`: params that differ and metrics side by side (plus hook tables). */
+/** `expbook compare RUN RUN...`: params that differ and metrics side by side (plus paired tests on shared test predictions). */
 export function register(program: Command): void {
   program
     .command("compare")
@@ -83,8 +51,7 @@ export function register(program: Command): void {
     .action(
       action(async (ids: string[], options: { store?: string; json?: boolean }) => {
         const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
-        addPairedTests(tracker);
-        const comparison = await tracker.compare(ids);
+        const comparison = await tracker.compare(ids, { paired: true });
         if (options.json) printJson(comparison);
         else printComparison(comparison);
       }),

@@ -14,7 +14,14 @@ import {
   scoreClassification,
 } from "../metrics/index.js";
 import { bootstrapCI, type SliceMetric, sliceMetrics } from "../stats/index.js";
-import { openTracker, resolveStoreDir } from "../tracker/index.js";
+import {
+  openTracker,
+  readPredictionRows,
+  resolveStoreDir,
+  runTag,
+  summaryName,
+  writePredictionRows,
+} from "../tracker/index.js";
 import { InputError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
@@ -29,6 +36,8 @@ interface EvalFlags {
   log?: boolean;
   experiment?: string;
   name?: string;
+  system?: string;
+  runSeed?: string;
   store?: string;
   strict?: boolean;
 }
@@ -61,19 +70,21 @@ interface EvalReport {
 /** Most bootstrap resamples: more only costs time (CIs settle long before) and memory. */
 const MAX_RESAMPLES = 100_000;
 
+/** The text of a predictions file; an unreadable one is an InputError saying what to pass (`expected`). */
+function readPredictionsText(path: string, expected: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new InputError(`cannot read predictions file ${path} (${code}); pass ${expected}`);
+  }
+}
+
 function readPredictionsCsv(
   path: string,
   strict: boolean,
 ): { text: string; records: Record<string, string>[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new InputError(
-      `cannot read predictions file ${path} (${code}); pass a CSV with y_true,y_pred columns`,
-    );
-  }
+  const text = readPredictionsText(path, "a CSV with y_true,y_pred columns");
   if (text.trim() === "")
     throw new InputError(`predictions file ${path} is empty; it needs a y_true,y_pred header and rows`);
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), {
@@ -115,6 +126,26 @@ function readPredictionsCsv(
   }
   if (parsed.data.length === 0) throw new InputError(`predictions file ${path} has a header but no rows`);
   return { text, records: parsed.data };
+}
+
+/**
+ * Reads a `predictions.jsonl` file of prediction rows (the run record format) as the CSV reader's
+ * records: its test rows, with `meta.slice` as the slice. A malformed line names the file, line and field.
+ */
+function readPredictionsJsonl(path: string, task: "classification" | "regression") {
+  const text = readPredictionsText(path, "prediction rows, one JSON object per line");
+  const rows = readPredictionRows(text, path, { task }).filter((row) => row.split === "test");
+  if (rows.length === 0) throw new InputError(`predictions file ${path} has no test rows ("split": "test")`);
+  const records = rows.map((row) => {
+    const slice = row.meta.slice;
+    return {
+      id: row.id,
+      y_true: String(row.y_true),
+      y_pred: String(row.y_pred),
+      ...(slice === undefined || slice === null ? {} : { slice: String(slice) }),
+    };
+  });
+  return { text, records };
 }
 
 function toRows<T>(
@@ -340,33 +371,44 @@ async function logRun(
   if (!flags.experiment)
     throw new InputError("--log needs --experiment NAME (the experiment to record the run under)");
   const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
+  const name = flags.name ?? basename(path).replace(/\.(csv|jsonl)$/i, "");
+  // Tagged as a study's final: a run logged into a study's experiment is ranked in its report.
+  const system = flags.system ?? name;
   const run = await tracker.startRun({
     experiment: flags.experiment,
-    name: flags.name ?? basename(path).replace(/\.csv$/i, ""),
+    name,
     params: {
       source: basename(path),
       task: report.task,
       ...(report.average ? { average: report.average } : {}),
       ...(report.positiveLabel !== undefined ? { positive: report.positiveLabel } : {}),
+      system,
     },
-    tags: { source: "eval" },
+    tags: { [runTag.source]: "eval", [runTag.system]: system, [runTag.stage]: "final" },
+    ...(flags.runSeed !== undefined ? { seed: nonNegativeInteger("--run-seed", flags.runSeed) } : {}),
     datasetFingerprint: sha256(text),
   });
   try {
     const summary = Object.fromEntries(
       Object.entries(report.metrics).map(([name, value]) => [`test_${name}`, value]),
     );
-    run.summary({ ...summary, n_test: report.n });
-    const lines = rows.map((row) =>
-      JSON.stringify({
+    const binary = report.average === "binary" && report.positiveLabel !== undefined;
+    run.summary({
+      ...summary,
+      [summaryName.nTest]: report.n,
+      ...(binary ? { [summaryName.positiveLabel]: report.positiveLabel as string } : {}),
+    });
+    await writePredictionRows(
+      run,
+      rows.map((row) => ({
         split: "test",
         id: row.id,
         y_true: row.yTrue,
         y_pred: row.yPred,
-        meta: row.slice === null ? {} : { slice: row.slice },
-      }),
+        meta: row.slice === null ? {} : ({ slice: row.slice } as Record<string, string>),
+      })),
+      { task: report.task },
     );
-    await run.artifact("predictions.jsonl", `${lines.join("\n")}\n`);
     await run.finish();
   } catch (error) {
     await run.fail(error);
@@ -383,7 +425,10 @@ export function register(program: Command): void {
     .description(
       "score a predictions CSV (y_true,y_pred; optional id, slice) with bootstrap CIs; --log records it as a run",
     )
-    .argument("<predictions>", "CSV file with y_true,y_pred columns (optional id, slice)")
+    .argument(
+      "<predictions>",
+      "CSV file with y_true,y_pred columns (optional id, slice), or a .jsonl file of prediction rows",
+    )
     .requiredOption("--task <task>", "classification | regression")
     .option("--positive <label>", "positive class: F1 is binary F1 of this class when there are two classes")
     .option(
@@ -396,6 +441,14 @@ export function register(program: Command): void {
     .option("--log", "record the evaluation as a run (test_* metrics, predictions.jsonl artifact)")
     .option("--experiment <name>", "experiment to log the run under (with --log)")
     .option("--name <name>", "run name (with --log; default: the file name)")
+    .option(
+      "--system <name>",
+      "system the run is ranked as in a study report (with --log; default: the run name)",
+    )
+    .option(
+      "--run-seed <n>",
+      "seed of the study split the predictions are on (with --log): pairs the run with that seed's runs in reports",
+    )
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--json", "machine-readable output")
     .action(
@@ -407,7 +460,9 @@ export function register(program: Command): void {
         const resamples = nonNegativeInteger("--resamples", flags.resamples);
         if (resamples === 0 || resamples > MAX_RESAMPLES)
           throw new InputError(`--resamples must be from 1 to ${MAX_RESAMPLES}, not ${flags.resamples}`);
-        const { text, records } = readPredictionsCsv(path, flags.strict === true);
+        const { text, records } = /\.jsonl$/i.test(path)
+          ? readPredictionsJsonl(path, flags.task)
+          : readPredictionsCsv(path, flags.strict === true);
         const { report, rows } =
           flags.task === "classification"
             ? evaluateClassification(path, records, flags, seed, resamples)

@@ -1,3 +1,4 @@
+import { runTag, stageOf } from "../tracker/records/index.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
 import { seedIntervalMethod } from "../stats/index.js";
 import { budgetResults } from "./model/budget-results.js";
@@ -11,7 +12,7 @@ import { reproducibilityOf } from "./model/reproducibility.js";
 import { metricColumns, resultsTable } from "./model/results-table.js";
 import { significanceTests } from "./model/significance.js";
 import { studyFigures } from "./model/study-figures.js";
-import { selectionMetric } from "./model/study-record.js";
+import { selectionMetric } from "./model/selection-metric.js";
 import type { ReportModel, ReportRun, ReportSplit, ReportSystem } from "./report-model.js";
 
 /** Options of `buildReport`. */
@@ -38,8 +39,8 @@ function metricContext(study: LoadedStudy, task: string, base: string): MetricCo
       const test = run.predictions.filter((p) => p.split === "test");
       const positive = inferPositiveLabel(
         labels,
-        test.map((p) => String(p.yTrue)),
-        test.map((p) => String(p.yPred)),
+        test.map((p) => String(p.y_true)),
+        test.map((p) => String(p.y_pred)),
         run.record.summary.test_f1 as number,
       );
       if (positive !== undefined) context.positiveLabel = positive;
@@ -68,7 +69,7 @@ function systemsOf(study: LoadedStudy): ReportSystem[] {
   return names.map((name) => {
     const definition = defined.find((s) => s.name === name);
     const finals = study.results.filter((r) => r.system === name).map((r) => r.record);
-    const all = study.allRuns.filter((run) => systemOf(run) === name && run.tags.stage !== "study");
+    const all = study.allRuns.filter((run) => systemOf(run) === name && stageOf(run) !== "study");
     const kind = definition?.kind ?? String(finals[0]?.params.kind ?? "");
     return {
       name,
@@ -99,8 +100,8 @@ function runIndex(runs: readonly RunRecord[]): ReportRun[] {
   return runs.map((run) => ({
     id: run.id,
     name: run.name,
-    system: run.tags.stage === "study" ? "" : systemOf(run),
-    stage: String(run.tags.stage ?? ""),
+    system: stageOf(run) === "study" ? "" : systemOf(run),
+    stage: String(run.tags[runTag.stage] ?? ""),
     seed: run.seed,
     status: run.status,
     note: run.note,

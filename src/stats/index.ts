@@ -16,11 +16,6 @@ export {
   type NamedComparison,
 } from "./compare-paired.js";
 export {
-  comparePredictionRows,
-  type PredictionLine,
-  type RunPairComparison,
-} from "./compare-prediction-rows.js";
-export {
   binomialTestHalf,
   chiSquaredSf,
   studentTCdf,
@@ -34,11 +29,6 @@ export { holmBonferroni } from "./holm-bonferroni.js";
 export { type MetricRange, metricRange } from "./metric-range.js";
 export { seedInterval, seedIntervalMethod } from "./seed-interval.js";
 export { type McNemarResult, mcnemarTest } from "./mcnemar.js";
-export {
-  type PairedComparisonTable,
-  pairedComparisonTable,
-  type RunPredictions,
-} from "./paired-comparison-table.js";
 export { type PairedBootstrapResult, pairedBootstrap } from "./paired-bootstrap.js";
 export { type PermutationTestResult, permutationTest } from "./permutation-test.js";
 export { type SliceMetric, sliceMetrics } from "./slice-metrics.js";

@@ -9,7 +9,8 @@ import { validateSystemParams } from "../systems/validate-params.js";
 import { isUserError } from "../util/errors.js";
 import type { Tracker } from "../tracker/tracker.js";
 import type { JsonValue } from "../tracker/types.js";
-import { predictionRows, predictionsArtifact } from "./prediction-rows.js";
+import { writePredictionRows } from "../tracker/records/prediction-row.js";
+import { predictionRows } from "./prediction-rows.js";
 import { scorePredictionRows } from "./score-predictions.js";
 
 /** Everything one run of one system needs. */
@@ -175,7 +176,7 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
     };
     run.summary(summary);
     if (output.tags) run.tag(output.tags);
-    await run.artifact(predictionsArtifact, `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
+    await writePredictionRows(run, rows, { task: dataset.task });
     await run.finish();
     return { runId: run.id, status: "finished", ...(env.backend ? { backend: env.backend } : {}), summary };
   } catch (error) {

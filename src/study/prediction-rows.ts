@@ -1,20 +1,9 @@
-import type { Example, MetaValue } from "../data/types.js";
-import type { Citation, Prediction } from "../systems/system.js";
+import type { Example } from "../data/types.js";
+import type { Prediction } from "../systems/system.js";
+import { type PredictionRow, readPredictionRows } from "../tracker/records/prediction-row.js";
 import { ModelError } from "../util/errors.js";
 
-/** One line of a run's `predictions.jsonl` artifact. */
-export interface PredictionRow {
-  split: "val" | "test";
-  id: string;
-  y_true: string | number;
-  y_pred: string | number;
-  scores?: Record<string, number>;
-  citations?: Citation[];
-  meta: Record<string, MetaValue>;
-}
-
-/** Artifact name of a run's per-example predictions. */
-export const predictionsArtifact = "predictions.jsonl";
+export { type PredictionRow, predictionsArtifact } from "../tracker/records/prediction-row.js";
 
 /**
  * Pairs each example with the system's prediction for it (by id). A missing or malformed prediction
@@ -49,10 +38,7 @@ export function predictionRows(
   });
 }
 
-/** Parses a `predictions.jsonl` artifact. */
-export function parsePredictionRows(text: string): PredictionRow[] {
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as PredictionRow);
+/** Parses a `predictions.jsonl` artifact (`readPredictionRows`; a bad line throws a RecordError naming it). */
+export function parsePredictionRows(text: string, source = "predictions.jsonl"): PredictionRow[] {
+  return readPredictionRows(text, source);
 }

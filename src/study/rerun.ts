@@ -6,6 +6,7 @@ import { DatasetOptionError } from "../data/option-words.js";
 import { makeSplit, type SplitOptions } from "../data/split.js";
 import type { Dataset } from "../data/types.js";
 import { findProjectRoot } from "../util/project-root.js";
+import { stageOf } from "../tracker/records/run-tags.js";
 import type { Tracker } from "../tracker/tracker.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
 import { InputError } from "../util/errors.js";
@@ -128,7 +129,7 @@ export async function rerunRun(
   options: RerunOptions = {},
 ): Promise<RerunReport> {
   const original = await tracker.run(id);
-  if (original.tags.stage === "study") {
+  if (stageOf(original) === "study") {
     throw new InputError(
       `run ${original.id} is a study record; rerun one of its system runs, or the study with \`expbook run\``,
     );

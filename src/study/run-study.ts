@@ -5,6 +5,8 @@ import type { ProgressEvent } from "../systems/system.js";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pidAlive } from "../tracker/liveness.js";
+import { duplicateOf, jobOf, runTag } from "../tracker/records/run-tags.js";
+import { studyRecordArtifact, writeStudyRecord } from "../tracker/records/study-record.js";
 import { openTracker, type Tracker } from "../tracker/tracker.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
 import type { LoadedStudy } from "./load-study.js";
@@ -25,7 +27,7 @@ import { acquireStudyLock } from "./study-lock.js";
 import { type JobOutcome, runJobsInWorkers } from "./worker-pool.js";
 
 /** Artifact of the study-stage run: the definition, the data and splits, and the commands to rerun. */
-export const studyArtifact = "study.json";
+export const studyArtifact = studyRecordArtifact;
 
 /** Hooks for progress bars and log lines. */
 export interface StudyProgress {
@@ -78,7 +80,7 @@ function studyContext(loaded: LoadedStudy, storeDir: string): StudyContext {
 }
 
 /** Tag of a finished run that repeats an earlier finished run of the same job (value: that run's id). */
-export const DUPLICATE_TAG = "duplicate_of";
+export const DUPLICATE_TAG = runTag.duplicateOf;
 
 /** The finished run of each job key: the oldest one (later ones are duplicates). */
 function finishedJobRuns(runs: readonly RunRecord[]): Map<string, RunRecord> {
@@ -87,9 +89,8 @@ function finishedJobRuns(runs: readonly RunRecord[]): Map<string, RunRecord> {
     (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
   );
   for (const run of oldestFirst) {
-    const key = run.tags.job;
-    if (run.status !== "finished" || typeof key !== "string" || run.tags[DUPLICATE_TAG] !== undefined)
-      continue;
+    const key = jobOf(run);
+    if (run.status !== "finished" || key === undefined || duplicateOf(run) !== undefined) continue;
     if (!byJob.has(key)) byJob.set(key, run);
   }
   return byJob;
@@ -104,9 +105,8 @@ async function markDuplicates(tracker: Tracker, experiment: string): Promise<num
   const kept = finishedJobRuns(runs);
   let marked = 0;
   for (const run of runs) {
-    const key = run.tags.job;
-    if (run.status !== "finished" || typeof key !== "string" || run.tags[DUPLICATE_TAG] !== undefined)
-      continue;
+    const key = jobOf(run);
+    if (run.status !== "finished" || key === undefined || duplicateOf(run) !== undefined) continue;
     const first = kept.get(key);
     if (first === undefined || first.id === run.id) continue;
     await tracker.tagFinished(run.id, { [DUPLICATE_TAG]: first.id });
@@ -186,8 +186,8 @@ async function runLocked(
     options.only?.length ? `--only ${options.only.join(",")}` : "",
   ].filter(Boolean);
   const studyPath = relative(process.cwd(), loaded.path) || loaded.path;
-  await studyRun.artifact(studyArtifact, {
-    study: study as unknown as JsonValue,
+  await writeStudyRecord(studyRun, {
+    study,
     dataset: {
       name: dataset.name,
       task: dataset.task,
@@ -196,7 +196,7 @@ async function runLocked(
       fingerprint: dataset.fingerprint,
       source: dataset.source,
     },
-    splits: splits as unknown as JsonValue,
+    splits: splits.map((split) => ({ seed: split.seed, info: { ...split.info } })),
     commands: [
       options.command ?? ["npx expbook run", studyPath, ...flags].join(" "),
       `npx expbook report ${studyPath}`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { kbStateSchema } from "../tracker/records/run-tags.js";
 
 const name = z
   .string()
@@ -50,7 +51,7 @@ export const studySystemSchema = z
     /** Groups variants of one system in figures (e.g. RAG before and after a knowledge-base update). */
     family: z.string().optional(),
     /** Freshness studies: the knowledge-base state this variant represents. */
-    kbState: z.enum(["before", "after"]).optional(),
+    kbState: kbStateSchema.optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { flatten } from "./run-fields.js";
-import type { JsonValue, RunRecord, RunWithSeries } from "./types.js";
+import type { JsonValue, RunRecord } from "./types.js";
 
 /** A cell of a comparison table. */
 export type ComparisonCell = string | number | boolean | null;
@@ -10,7 +10,7 @@ export interface ComparisonRow {
   values: ComparisonCell[];
 }
 
-/** An extra table contributed by a comparison hook (e.g. paired significance tests). */
+/** An extra table of a comparison (the paired significance tests of `compare(ids, { paired: true })`). */
 export interface ComparisonSection {
   title: string;
   columns: string[];
@@ -26,28 +26,24 @@ export interface Comparison {
   sameParams: number;
   /** Every summary metric (falling back to the last logged value), side by side. */
   metrics: ComparisonRow[];
-  /** Tables added by comparison hooks. */
+  /** Extra tables: with `paired: true`, the paired tests on the runs' shared test predictions. */
   sections: ComparisonSection[];
 }
 
-/** A function that adds tables to a comparison; gets the runs with their series loaded. */
-export type ComparisonHook = (
-  runs: RunWithSeries[],
-  comparison: Comparison,
-) => ComparisonSection[] | Promise<ComparisonSection[]>;
-
-const hooks: ComparisonHook[] = [];
-
-/**
- * Registers a hook that `compareRuns` (and so `expbook compare`) calls after building the basic
- * comparison; returns a function that removes it.
- */
-export function addComparisonHook(hook: ComparisonHook): () => void {
-  hooks.push(hook);
-  return () => {
-    const at = hooks.indexOf(hook);
-    if (at >= 0) hooks.splice(at, 1);
-  };
+/** Options of `tracker.compare`. */
+export interface CompareOptions {
+  /**
+   * Add the paired tests of the first run against each other run on their shared test predictions
+   * (`predictions.jsonl`): McNemar, paired bootstrap CI of the difference, permutation p and its Holm
+   * adjustment, as `expbook compare` prints them. Runs without predictions are left out of the table.
+   */
+  paired?: boolean;
+  /** Seed of the bootstrap and permutation resamples (default 0, as `expbook compare`). */
+  seed?: number;
+  /** Positive class of binary F1 (default: the runs' recorded `positive_label`). */
+  positiveLabel?: string;
+  /** Bootstrap and permutation resamples (default 10 000). */
+  resamples?: number;
 }
 
 function cell(value: JsonValue | undefined): ComparisonCell {
@@ -55,7 +51,7 @@ function cell(value: JsonValue | undefined): ComparisonCell {
   return value !== null && typeof value === "object" ? JSON.stringify(value) : value;
 }
 
-/** Builds the side-by-side comparison of runs (pure; no hooks). */
+/** Builds the side-by-side comparison of runs (pure; params and metrics only). */
 export function compareRecords(runs: RunRecord[]): Comparison {
   const flatParams = runs.map((run) => flatten(run.params));
   const paramKeys = [...new Set(flatParams.flatMap((params) => Object.keys(params)))].sort();
@@ -87,11 +83,4 @@ export function compareRecords(runs: RunRecord[]): Comparison {
     metrics,
     sections: [],
   };
-}
-
-/** Compares runs and appends the tables of every registered hook. */
-export async function compareRuns(runs: RunWithSeries[]): Promise<Comparison> {
-  const comparison = compareRecords(runs);
-  for (const hook of hooks) comparison.sections.push(...(await hook(runs, comparison)));
-  return comparison;
 }

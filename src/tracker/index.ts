@@ -1,14 +1,17 @@
 // Public API of src/tracker (re-exported by src/index.ts).
 export type { GcReport } from "./collect-garbage.js";
 export {
-  addComparisonHook,
+  comparePredictionRows,
+  type PairedRow,
+  type RunPairComparison,
+} from "./compare-prediction-rows.js";
+export {
+  type CompareOptions,
   type Comparison,
   type ComparisonCell,
-  type ComparisonHook,
   type ComparisonRow,
   type ComparisonSection,
   compareRecords,
-  compareRuns,
 } from "./compare-runs.js";
 export { captureEnvironment } from "./environment.js";
 export { DEFAULT_STALE_AFTER_MS, HEARTBEAT_INTERVAL_MS } from "./liveness.js";
@@ -16,6 +19,12 @@ export { matchesQuery } from "./query-evaluate.js";
 export { parseQuery, type QueryNode } from "./query-parse.js";
 export { flatten as flattenParams } from "./run-fields.js";
 export { runRows, runsFrame, seriesFrame } from "./run-frame.js";
+export {
+  type PairedComparisonTable,
+  pairedComparisonTable,
+  type RunPredictions,
+} from "./paired-comparison-table.js";
+export * from "./records/index.js";
 export { newRunId } from "./run-id.js";
 export { applyRunQuery } from "./run-query.js";
 export { resolveStoreDir } from "./store-layout.js";

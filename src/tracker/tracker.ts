@@ -3,8 +3,10 @@ import { join } from "node:path";
 import type { DataFrame } from "danfojs";
 import { InputError, StoreError } from "../util/errors.js";
 import { collectGarbage, type GcReport } from "./collect-garbage.js";
-import { type Comparison, compareRuns } from "./compare-runs.js";
+import { type CompareOptions, type Comparison, compareRecords } from "./compare-runs.js";
 import { DEFAULT_STALE_AFTER_MS } from "./liveness.js";
+import { pairedComparisonTable } from "./paired-comparison-table.js";
+import { predictionsArtifact, readPredictionRows } from "./records/prediction-row.js";
 import { removeRunFolder } from "./remove-run.js";
 import { runsFrame, seriesFrame } from "./run-frame.js";
 import { applyRunQuery } from "./run-query.js";
@@ -56,8 +58,12 @@ export interface Tracker {
   frame(query?: RunQuery): Promise<DataFrame>;
   /** One run's series as a long danfo DataFrame (metric, step, value, time). */
   seriesFrame(id: string, metrics?: string[]): Promise<DataFrame>;
-  /** Params that differ and metrics side by side (plus tables from comparison hooks). */
-  compare(ids: string[]): Promise<Comparison>;
+  /**
+   * Params that differ and metrics side by side; with `paired: true`, also the paired tests on the runs'
+   * shared test predictions (McNemar, paired bootstrap CI, permutation p, Holm), as `expbook compare`.
+   * @example const { sections } = await tracker.compare([a, b], { paired: true });
+   */
+  compare(ids: string[], options?: CompareOptions): Promise<Comparison>;
   /** Path of a run's artifact (whether or not it exists). */
   artifactPath(runId: string, name: string): string;
   /** Text of a run's artifact. */
@@ -160,10 +166,29 @@ class StoreTracker implements Tracker {
     return seriesFrame(await this.run(id), metrics);
   }
 
-  async compare(ids: string[]): Promise<Comparison> {
+  async compare(ids: string[], options: CompareOptions = {}): Promise<Comparison> {
     if (ids.length < 2) throw new InputError("compare needs at least two runs");
     const runs = await Promise.all(ids.map((id) => this.run(id)));
-    return compareRuns(runs);
+    const comparison = compareRecords(runs);
+    if (options.paired !== true) return comparison;
+    const withPredictions = runs
+      .filter((run) => run.artifacts.includes(predictionsArtifact))
+      .map((run) => {
+        const path = this.artifactPath(run.id, predictionsArtifact);
+        return {
+          id: run.id,
+          name: run.name,
+          rows: readPredictionRows(readFileSync(path, "utf8"), path),
+          summary: run.summary,
+        };
+      });
+    const table = pairedComparisonTable(withPredictions, {
+      seed: options.seed ?? 0,
+      ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
+      ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+    });
+    if (table) comparison.sections.push(table);
+    return comparison;
   }
 
   artifactPath(runId: string, name: string): string {

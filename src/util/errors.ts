@@ -33,6 +33,11 @@ export class ModelError extends ExpbookError {
   override name = "ModelError";
 }
 
+/** A run record (a prediction row, a study record) is malformed: the message names the file, line and field. */
+export class RecordError extends ExpbookError {
+  override name = "RecordError";
+}
+
 /** A command-line flag, query expression or input file is malformed. */
 export class InputError extends ExpbookError {
   override name = "InputError";

@@ -29,7 +29,7 @@ export function sampleErrors(
   let total = 0;
   for (const run of runs) {
     for (const p of run.predictions) {
-      if (p.split !== "test" || errorSize(p.yTrue, p.yPred) === 0) continue;
+      if (p.split !== "test" || errorSize(p.y_true, p.y_pred) === 0) continue;
       total++;
       const list = byGroup.get(run.group) ?? [];
       list.push({
@@ -37,9 +37,9 @@ export function sampleErrors(
         runId: run.record.id,
         seed: run.seed,
         id: p.id,
-        yTrue: p.yTrue,
-        yPred: p.yPred,
-        citations: p.citations.slice(0, 5).map((c) => ({ ...c, snippet: clip(c.snippet, 200) })),
+        yTrue: p.y_true,
+        yPred: p.y_pred,
+        citations: (p.citations ?? []).slice(0, 5).map((c) => ({ ...c, snippet: clip(c.snippet, 200) })),
         meta: p.meta,
       });
       byGroup.set(run.group, list);

@@ -1,8 +1,23 @@
+import {
+  duplicateOf,
+  isSelected,
+  kbStateOf,
+  type PredictionRow,
+  predictionsArtifact,
+  readStudyRecord,
+  type StudyRecord,
+  stageOf as recordedStage,
+  studyRecordArtifact,
+  summaryName,
+  systemOf,
+} from "../../tracker/records/index.js";
 import type { MetricPoint, RunRecord } from "../../tracker/types.js";
 import { StoreError } from "../../util/errors.js";
-import { type PredictionRecord, parsePredictions } from "./predictions.js";
-import { type ReportTracker, readArtifactText } from "./report-tracker.js";
-import { parseStudyRecord, type StudyRecord } from "./study-record.js";
+import { readRunPredictions } from "./predictions.js";
+import type { ReportTracker } from "./report-tracker.js";
+import { readArtifactText } from "./report-tracker.js";
+
+export { familyOf, kbStateOf, systemOf } from "../../tracker/records/index.js";
 
 /** A run whose holdout results a report shows, with its curves and predictions loaded. */
 export interface ResultRun {
@@ -12,7 +27,7 @@ export interface ResultRun {
   group: string;
   seed: number | null;
   series: Record<string, MetricPoint[]>;
-  predictions: PredictionRecord[];
+  predictions: PredictionRow[];
 }
 
 /** A learning-curve run: its budget ("8", ..., "all"), labelled examples and test predictions. */
@@ -22,7 +37,7 @@ export interface LearningCurveRun {
   labelled: number;
   /** The budget as the study names it: the size, or "all". */
   budget: string;
-  predictions: PredictionRecord[];
+  predictions: PredictionRow[];
 }
 
 /** Everything a report needs from the tracker for one experiment. */
@@ -41,35 +56,15 @@ export interface LoadedStudy {
   warnings: string[];
 }
 
-/** The system a run belongs to (tag, else param). */
-export function systemOf(run: RunRecord): string {
-  const tagged = run.tags.system;
-  if (typeof tagged === "string") return tagged;
-  const param = run.params.system;
-  return typeof param === "string" ? param : run.name;
-}
-
 function stageOf(run: RunRecord): string {
-  return typeof run.tags.stage === "string" ? run.tags.stage : "";
+  return recordedStage(run) ?? "";
 }
 
 function pickResultRuns(runs: RunRecord[]): RunRecord[] {
   const finals = runs.filter((run) => stageOf(run) === "final");
   if (finals.length > 0) return finals;
-  const selected = runs.filter((run) => run.tags.selected === true || run.tags.selected === "true");
+  const selected = runs.filter(isSelected);
   return selected.length > 0 ? selected : runs;
-}
-
-/** The knowledge-base state of a freshness run ("before" | "after"), from its summary or tags. */
-export function kbStateOf(run: RunRecord): string | undefined {
-  const state = run.summary.kb_state ?? run.tags.kb_state;
-  return typeof state === "string" ? state : undefined;
-}
-
-/** The family a run's system belongs to (freshness variants of one system share it). */
-export function familyOf(run: RunRecord): string {
-  const family = run.tags.family;
-  return typeof family === "string" ? family : systemOf(run);
 }
 
 /**
@@ -80,12 +75,12 @@ function atFullSize(runs: RunRecord[]): RunRecord[] {
   const full = new Set<string>();
   const largest = new Map<string, number>();
   for (const run of runs) {
-    const n = run.summary.n_labelled;
+    const n = run.summary[summaryName.nLabelled];
     if (typeof n !== "number") full.add(systemOf(run));
     else largest.set(systemOf(run), Math.max(largest.get(systemOf(run)) ?? n, n));
   }
   return runs.filter((run) => {
-    const n = run.summary.n_labelled;
+    const n = run.summary[summaryName.nLabelled];
     if (full.has(systemOf(run))) return typeof n !== "number";
     return n === largest.get(systemOf(run));
   });
@@ -96,7 +91,9 @@ function learningCurveRuns(
   runs: RunRecord[],
   record: StudyRecord | null,
 ): Omit<LearningCurveRun, "predictions">[] {
-  const curved = new Set(runs.filter((run) => typeof run.summary.n_labelled === "number").map(systemOf));
+  const curved = new Set(
+    runs.filter((run) => typeof run.summary[summaryName.nLabelled] === "number").map(systemOf),
+  );
   // "all" runs record no n_labelled: place them at the mean training-set size of the study's splits.
   const sizes = (record?.splits ?? [])
     .map((split) => split.info.sizes?.train)
@@ -104,7 +101,7 @@ function learningCurveRuns(
   const allSize = sizes.length > 0 ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : undefined;
   return runs.flatMap((run) => {
     if (!curved.has(systemOf(run))) return [];
-    const n = run.summary.n_labelled;
+    const n = run.summary[summaryName.nLabelled];
     const labelled = typeof n === "number" ? n : allSize;
     return labelled === undefined
       ? []
@@ -116,7 +113,7 @@ function learningCurveRuns(
 function jobIdentity(run: RunRecord): string {
   // A trial without its trial number cannot be matched to another execution's: keep it.
   if (stageOf(run) === "trial" && run.tags.trial === undefined) return run.id;
-  const n = run.summary.n_labelled;
+  const n = run.summary[summaryName.nLabelled];
   return [
     stageOf(run),
     systemOf(run),
@@ -151,21 +148,13 @@ function latestExecution(runs: RunRecord[], studyRun: RunRecord | null, warnings
 async function predictionsOf(
   tracker: ReportTracker,
   run: RunRecord & { artifacts: string[] },
-  warnings: string[],
-): Promise<PredictionRecord[]> {
-  if (!run.artifacts.includes("predictions.jsonl")) return [];
-  const parsed = parsePredictions(await readArtifactText(tracker, run.id, "predictions.jsonl"));
-  if (parsed.skipped > 0)
-    warnings.push(`run ${run.id}: ${parsed.skipped} malformed prediction line(s) skipped.`);
-  return parsed.predictions;
+): Promise<PredictionRow[]> {
+  if (!run.artifacts.includes(predictionsArtifact)) return [];
+  return readRunPredictions(tracker, run.id);
 }
 
-async function testPredictionsOf(
-  tracker: ReportTracker,
-  run: RunRecord,
-  warnings: string[],
-): Promise<PredictionRecord[]> {
-  const predictions = await predictionsOf(tracker, await tracker.run(run.id), warnings);
+async function testPredictionsOf(tracker: ReportTracker, run: RunRecord): Promise<PredictionRow[]> {
+  const predictions = await predictionsOf(tracker, await tracker.run(run.id));
   return predictions.filter((p) => p.split === "test");
 }
 
@@ -187,16 +176,16 @@ export async function loadStudy(tracker: ReportTracker, experiment: string): Pro
   let record: StudyRecord | null = null;
   for (const run of allRuns.filter((r) => stageOf(r) === "study").reverse()) {
     // Artifacts written straight into the run folder are listed only by `tracker.run`.
-    if (!(await tracker.run(run.id)).artifacts.includes("study.json")) continue;
+    if (!(await tracker.run(run.id)).artifacts.includes(studyRecordArtifact)) continue;
     studyRun = run;
-    record = parseStudyRecord(await readArtifactText(tracker, run.id, "study.json"), run.id);
+    record = readStudyRecord(await readArtifactText(tracker, run.id, studyRecordArtifact), run.id);
     break;
   }
   if (!studyRun)
     warnings.push("No study run with study.json was found: the question, data and commands are unknown.");
 
   // A run tagged duplicate_of repeats an earlier finished run of the same job (a resumed study).
-  const systemRuns = allRuns.filter((run) => stageOf(run) !== "study" && run.tags.duplicate_of === undefined);
+  const systemRuns = allRuns.filter((run) => stageOf(run) !== "study" && duplicateOf(run) === undefined);
   const unfinished = systemRuns.filter((run) => run.status !== "finished");
   if (unfinished.length > 0) {
     const states = [...new Set(unfinished.map((run) => run.status))].join(", ");
@@ -211,7 +200,7 @@ export async function loadStudy(tracker: ReportTracker, experiment: string): Pro
   const resultStage = pickResultRuns(finished);
   const learningCurve: LearningCurveRun[] = [];
   for (const point of learningCurveRuns(resultStage, record))
-    learningCurve.push({ ...point, predictions: await testPredictionsOf(tracker, point.run, warnings) });
+    learningCurve.push({ ...point, predictions: await testPredictionsOf(tracker, point.run) });
   const full = atFullSize(resultStage);
   // A system's freshness states get their own rows only when one system name carries both.
   const states = new Map<string, Set<string>>();
@@ -224,7 +213,7 @@ export async function loadStudy(tracker: ReportTracker, experiment: string): Pro
   const results: ResultRun[] = [];
   for (const run of full) {
     const full = await tracker.run(run.id);
-    const predictions = await predictionsOf(tracker, full, warnings);
+    const predictions = await predictionsOf(tracker, full);
     const state = kbStateOf(run);
     const system = systemOf(run);
     const split = (states.get(system)?.size ?? 0) > 1 && state !== undefined;

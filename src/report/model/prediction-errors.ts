@@ -21,8 +21,8 @@ export function testPredictionsByGroup(
       .filter((run) => run.group === group)
       .flatMap((run) =>
         run.predictions.flatMap((p) => {
-          const actual = Number(p.yTrue);
-          const predicted = Number(p.yPred);
+          const actual = Number(p.y_true);
+          const predicted = Number(p.y_pred);
           if (p.split !== "test" || !Number.isFinite(actual) || !Number.isFinite(predicted)) return [];
           return [{ id: p.id, seed: run.seed, actual, predicted }];
         }),

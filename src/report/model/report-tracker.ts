@@ -8,6 +8,8 @@ export interface ReportTracker {
   runs(query: { experiment: string }): Promise<RunRecord[]> | RunRecord[];
   run(id: string): Promise<RunWithSeries> | RunWithSeries;
   readArtifact(runId: string, name: string): Promise<string | Uint8Array> | string | Uint8Array;
+  /** Path of an artifact, so errors can name the file (optional). */
+  artifactPath?(runId: string, name: string): string;
 }
 
 /** Reads an artifact as UTF-8 text, whatever form the tracker returns it in. */

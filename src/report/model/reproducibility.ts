@@ -1,6 +1,6 @@
 import type { RunRecord } from "../../tracker/types.js";
 import type { Reproducibility } from "../report-model.js";
-import type { StudyRecord } from "./study-record.js";
+import { type StudyRecord, stageOf } from "../../tracker/records/index.js";
 
 function distinct(values: readonly (string | null | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))].sort();
@@ -21,7 +21,7 @@ export function reproducibilityOf(runs: readonly RunRecord[], record: StudyRecor
   if (os.length > 0) versions.os = os.join(", ");
   // The seeds that actually ran (a --quick run uses fewer than the study lists).
   const ran = runs
-    .filter((run) => run.tags.stage !== "study")
+    .filter((run) => stageOf(run) !== "study")
     .map((run) => run.seed)
     .filter((seed): seed is number => seed !== null);
   const seeds = ran.length > 0 ? ran : (record?.study.seeds ?? []);

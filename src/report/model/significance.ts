@@ -15,7 +15,7 @@ function testPredictions(
   for (const run of runs) {
     if (run.group !== group) continue;
     for (const p of run.predictions) {
-      if (p.split === "test") byKey.set(`${run.seed ?? 0}\u0000${p.id}`, { truth: p.yTrue, pred: p.yPred });
+      if (p.split === "test") byKey.set(`${run.seed ?? 0}\u0000${p.id}`, { truth: p.y_true, pred: p.y_pred });
     }
   }
   return byKey;

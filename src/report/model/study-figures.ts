@@ -164,8 +164,8 @@ export function studyFigures(inputs: StudyFigureInputs): ReportFigure[] {
       const metric = (members: typeof predictions) =>
         scoreValues(
           sliceContext,
-          members.map((p) => p.yTrue),
-          members.map((p) => p.yPred),
+          members.map((p) => p.y_true),
+          members.map((p) => p.y_pred),
         );
       const sliceOf = (p: (typeof predictions)[number]) => {
         const value = p.meta[slice];
@@ -192,8 +192,8 @@ export function studyFigures(inputs: StudyFigureInputs): ReportFigure[] {
       if (test.length === 0) return [];
       const labels = context.labels.length > 0 ? context.labels : undefined;
       const confusion = confusionMatrix(
-        test.map((p) => String(p.yTrue)),
-        test.map((p) => String(p.yPred)),
+        test.map((p) => String(p.y_true)),
+        test.map((p) => String(p.y_pred)),
         labels,
       );
       return [{ name: group, confusion }];

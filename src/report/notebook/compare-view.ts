@@ -16,9 +16,9 @@ function metricContext(runs: readonly ResultRun[], metric: string): MetricContex
   const base = metric.replace(/^(test|val)_/, "");
   const test = runs.flatMap((run) => run.predictions.filter((p) => p.split === "test"));
   const regression =
-    test.some((p) => typeof p.yTrue === "number") || runs.some((r) => "test_mae" in r.record.summary);
+    test.some((p) => typeof p.y_true === "number") || runs.some((r) => "test_mae" in r.record.summary);
   if (regression) return { task: "regression", base, labels: [] };
-  const labels = [...new Set(test.flatMap((p) => [String(p.yTrue), String(p.yPred)]))].sort();
+  const labels = [...new Set(test.flatMap((p) => [String(p.y_true), String(p.y_pred)]))].sort();
   const context: MetricContext = { task: "classification", base, labels };
   const recorded = runs.map((run) => run.record.summary.positive_label).find((v) => typeof v === "string");
   if (typeof recorded === "string") {
@@ -30,8 +30,8 @@ function metricContext(runs: readonly ResultRun[], metric: string): MetricContex
     const positive = run
       ? inferPositiveLabel(
           labels,
-          own.map((p) => String(p.yTrue)),
-          own.map((p) => String(p.yPred)),
+          own.map((p) => String(p.y_true)),
+          own.map((p) => String(p.y_pred)),
           run.record.summary.test_f1 as number,
         )
       : undefined;

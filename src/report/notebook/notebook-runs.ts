@@ -2,7 +2,7 @@ import type { Tracker } from "../../tracker/tracker.js";
 import type { RunWithSeries } from "../../tracker/types.js";
 import { InputError } from "../../util/errors.js";
 import { type ResultRun, systemOf } from "../model/load-study.js";
-import { parsePredictions } from "../model/predictions.js";
+import { readRunPredictions } from "../model/predictions.js";
 
 /** A run as notebooks hold it: its id (or a unique prefix), a run record, or what `fitSystem` returned. */
 export type RunRef = string | { id: string } | { runId: string };
@@ -36,7 +36,7 @@ export async function loadRuns(tracker: NotebookTracker, refs: readonly RunRef[]
   const loaded: ResultRun[] = [];
   for (const record of records) {
     const predictions = record.artifacts.includes("predictions.jsonl")
-      ? parsePredictions(await tracker.readArtifact(record.id, "predictions.jsonl")).predictions
+      ? await readRunPredictions(tracker, record.id)
       : [];
     loaded.push({
       record,

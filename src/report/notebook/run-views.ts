@@ -65,19 +65,19 @@ function testPredictions(runs: readonly ResultRun[]) {
 
 /** Test-set confusion matrices, one per system (predictions pooled over its runs). */
 export function confusionView(runs: readonly ResultRun[]): NotebookOutput[] {
-  if (testPredictions(runs).some((p) => typeof p.yTrue === "number")) {
+  if (testPredictions(runs).some((p) => typeof p.y_true === "number")) {
     throw new InputError("a confusion matrix is for classification runs; for regression use show.compare");
   }
   const groups = [...new Set(runs.map((run) => run.group))];
   const labels = [
-    ...new Set(testPredictions(runs).flatMap((p) => [String(p.yTrue), String(p.yPred)])),
+    ...new Set(testPredictions(runs).flatMap((p) => [String(p.y_true), String(p.y_pred)])),
   ].sort();
   const matrices = groups.flatMap((group) => {
     const test = testPredictions(runs.filter((run) => run.group === group));
     if (test.length === 0) return [];
     const confusion = confusionMatrix(
-      test.map((p) => String(p.yTrue)),
-      test.map((p) => String(p.yPred)),
+      test.map((p) => String(p.y_true)),
+      test.map((p) => String(p.y_pred)),
       labels,
     );
     return [{ name: group, confusion }];
@@ -95,7 +95,7 @@ export function confusionView(runs: readonly ResultRun[]): NotebookOutput[] {
  * example's truth and prediction, then each citation's rank, id, label or target, score and snippet.
  */
 export function citationsView(run: ResultRun, exampleId?: string, limit = 10): NotebookOutput[] {
-  const cited = run.predictions.filter((p) => p.citations.length > 0);
+  const cited = run.predictions.filter((p) => (p.citations ?? []).length > 0);
   if (cited.length === 0) {
     throw new InputError(
       `run ${run.record.id} (${run.record.name}) has no citations: only RAG runs cite documents`,
@@ -103,7 +103,7 @@ export function citationsView(run: ResultRun, exampleId?: string, limit = 10): N
   }
   const prediction =
     exampleId === undefined
-      ? (cited.find((p) => p.split === "test" && String(p.yTrue) !== String(p.yPred)) ??
+      ? (cited.find((p) => p.split === "test" && String(p.y_true) !== String(p.y_pred)) ??
         cited.find((p) => p.split === "test") ??
         cited[0])
       : (cited.find((p) => p.id === exampleId && p.split === "test") ??
@@ -116,11 +116,11 @@ export function citationsView(run: ResultRun, exampleId?: string, limit = 10): N
         .join(", ")}`,
     );
   }
-  const heading = `${run.record.name}: ${prediction.split} example ${prediction.id}, truth ${prediction.yTrue}, predicted ${prediction.yPred}${String(prediction.yTrue) === String(prediction.yPred) ? "" : " (wrong)"}`;
+  const heading = `${run.record.name}: ${prediction.split} example ${prediction.id}, truth ${prediction.y_true}, predicted ${prediction.y_pred}${String(prediction.y_true) === String(prediction.y_pred) ? "" : " (wrong)"}`;
   const table = tableBundle(
     {
       columns: ["rank", "cited document", "label", "score", "snippet"],
-      rows: prediction.citations
+      rows: (prediction.citations ?? [])
         .slice(0, limit)
         .map((c, i) => [
           i + 1,

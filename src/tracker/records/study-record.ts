@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { SplitInfo } from "../../data/types.js";
-import type { JsonValue } from "../../tracker/types.js";
-import { StoreError } from "../../util/errors.js";
+import { RecordError } from "../../util/errors.js";
+import type { JsonValue, Run } from "../types.js";
+
+/** Artifact of a study's own run (tag `stage: "study"`): the definition, the data and splits, and the commands to rerun. */
+export const studyRecordArtifact = "study.json";
 
 const json: z.ZodType<JsonValue> = z.json();
 
@@ -35,7 +38,12 @@ const studySchema = z.looseObject({
   scenario: json.optional(),
 });
 
-const studyRecordSchema = z.looseObject({
+/**
+ * The `study.json` record. The report reads the study's question, systems, seeds, selection and test
+ * metric, the dataset's name, task, labels and fingerprint, each split's sizes and fingerprints, and the
+ * commands that rerun it. Keys it does not know are kept.
+ */
+export const studyRecordSchema = z.looseObject({
   study: studySchema,
   dataset: z
     .looseObject({
@@ -63,20 +71,25 @@ export interface StudyRecord {
   commands: string[];
 }
 
-/** Validates a `study.json` artifact; a malformed one is a StoreError naming the run. */
-export function parseStudyRecord(text: string, runId: string): StudyRecord {
+/** A study record as written (the study runner passes its validated study; defaults are filled on reading). */
+export type StudyRecordInput = z.input<typeof studyRecordSchema>;
+
+function recordIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `field "${issue?.path.join(".") || "(top level)"}" ${issue?.message ?? "is invalid"}`;
+}
+
+/** Reads a `study.json` artifact; a malformed one is a RecordError naming the run and the field. */
+export function readStudyRecord(text: string, runId: string): StudyRecord {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new StoreError(`study run ${runId}: study.json is not valid JSON; rerun the study`);
+    throw new RecordError(`study run ${runId}: study.json is not valid JSON; rerun the study`);
   }
   const parsed = studyRecordSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new StoreError(
-      `study run ${runId}: study.json is malformed at ${issue?.path.join(".") || "top level"} (${issue?.message}); rerun the study`,
-    );
+    throw new RecordError(`study run ${runId}: study.json ${recordIssue(parsed.error)}; rerun the study`);
   }
   const record = parsed.data;
   return {
@@ -87,20 +100,17 @@ export function parseStudyRecord(text: string, runId: string): StudyRecord {
   };
 }
 
-/** The selection metric's base name ("f1", "mae") and whether higher is better. */
-export function selectionMetric(
-  study: StudyDefinitionRecord,
-  task: string,
-): { base: string; higherIsBetter: boolean } {
-  const select = study.select;
-  // The reported test metric wins; else the metric hyperparameters were selected on.
-  const raw = study.metric ?? (typeof select === "string" ? select : select?.metric);
-  const base = (raw ?? (task === "regression" ? "mae" : "f1")).replace(/^(val|test)_/, "");
-  const mode = typeof select === "object" ? (select.mode ?? select.goal ?? select.direction) : undefined;
-  const lowerNames = ["mae", "rmse", "mse", "loss"];
-  const higherIsBetter =
-    mode !== undefined
-      ? !/^(min|lower|minimi[sz]e)/i.test(mode)
-      : !lowerNames.some((name) => base.startsWith(name));
-  return { base, higherIsBetter };
+/** Writes the study record as the run's `study.json` artifact, validated first. */
+export async function writeStudyRecord(
+  run: Pick<Run, "id" | "artifact">,
+  record: StudyRecordInput,
+): Promise<void> {
+  const value = JSON.parse(JSON.stringify(record)) as JsonValue;
+  const parsed = studyRecordSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new RecordError(
+      `study run ${run.id}: study.json ${recordIssue(parsed.error)}; this is a bug in the writer`,
+    );
+  }
+  await run.artifact(studyRecordArtifact, value);
 }

@@ -1,14 +1,14 @@
 import { scoreClassification } from "../metrics/score-summary.js";
 import { uniqueLabels } from "../metrics/validate.js";
-import type { ComparedMetric } from "./compare-paired.js";
-import { type PredictionLine, comparePredictionRows } from "./compare-prediction-rows.js";
-import { holmBonferroni } from "./holm-bonferroni.js";
+import type { ComparedMetric } from "../stats/compare-paired.js";
+import { holmBonferroni } from "../stats/holm-bonferroni.js";
+import { comparePredictionRows, type PairedRow } from "./compare-prediction-rows.js";
 
 /** A run's identity and its per-example predictions (parsed `predictions.jsonl`). */
 export interface RunPredictions {
   id: string;
   name: string;
-  rows: readonly PredictionLine[];
+  rows: readonly PairedRow[];
   /** The run's summary: `positive_label` and `test_f1` tell which F1 the run's `f1` is. */
   summary?: Readonly<Record<string, unknown>>;
 }

@@ -1,14 +1,10 @@
 import { uniqueLabels } from "../metrics/validate.js";
+import { type ComparedMetric, type ComparePairedResult, comparePaired } from "../stats/compare-paired.js";
 import { InputError } from "../util/errors.js";
-import { type ComparedMetric, type ComparePairedResult, comparePaired } from "./compare-paired.js";
+import type { PredictionRow } from "./records/prediction-row.js";
 
-/** The fields of a `predictions.jsonl` line that a paired comparison needs. */
-export interface PredictionLine {
-  split?: string;
-  id: string;
-  y_true: string | number;
-  y_pred: string | number;
-}
+/** The fields of a prediction row that a paired comparison needs (a row without `split` counts as test). */
+export type PairedRow = Pick<PredictionRow, "id" | "y_true" | "y_pred"> & { split?: string };
 
 /** A paired comparison of two runs' prediction files, with how many rows could be paired. */
 export interface RunPairComparison extends ComparePairedResult {
@@ -25,8 +21,8 @@ export interface RunPairComparison extends ComparePairedResult {
  * @example comparePredictionRows(parse(a), parse(b), { seed: 1, positiveLabel: "spam" })
  */
 export function comparePredictionRows(
-  rowsA: readonly PredictionLine[],
-  rowsB: readonly PredictionLine[],
+  rowsA: readonly PairedRow[],
+  rowsB: readonly PairedRow[],
   options: {
     seed: number;
     split?: string;
@@ -37,7 +33,7 @@ export function comparePredictionRows(
   },
 ): RunPairComparison {
   const split = options.split ?? "test";
-  const inSplit = (row: PredictionLine) => row.split === undefined || row.split === split;
+  const inSplit = (row: PairedRow) => (row.split ?? "test") === split;
   const byIdB = new Map(rowsB.filter(inSplit).map((row) => [row.id, row]));
   const pairedIds = new Set<string>();
   const yTrue: (string | number)[] = [];
