@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { makeSplit } from "../data/split.js";
 import { fitSystem } from "../study/fit-system.js";
-import { systemKinds } from "../systems/registry.js";
+import { systemKinds } from "../study/builtin-systems.js";
 import { openTracker } from "../tracker/tracker.js";
 import { InputError } from "../util/errors.js";
 import {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Example } from "../data/types.js";
 import { loadPretrainedVectors } from "../finetune/pretrained-vectors.js";
 import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
+import { defineSystem } from "../systems/define-system.js";
 import { citationsOf } from "./citations.js";
 import { exampleToDocument } from "./example-document.js";
 import { type KbHit, KnowledgeBase } from "./knowledge-base.js";
@@ -55,13 +56,16 @@ export type RagParams = z.output<typeof ragParams>;
 export const knowledgeBaseArtifact = "knowledge-base.json.gz";
 
 /** Retrieval-augmented kNN: retrieve the k nearest labelled documents and predict from them, citing them. */
-export const ragSystem: SystemDefinition<typeof ragParams> = {
+export const ragSystem: SystemDefinition<typeof ragParams> = defineSystem({
   kind: "rag",
   description:
     "retrieval kNN over a knowledge base (BM25, dense or hybrid); every prediction cites its neighbours",
   params: ragParams,
   run: runRag,
-};
+});
+
+/** The definition the study runner loads (built-ins take the same path as a user's module). */
+export default ragSystem;
 
 async function runRag(context: SystemContext<RagParams>) {
   const embedder = await chooseEmbedder(context);
