@@ -15,12 +15,9 @@ export {
 export type { FinetunedModel, ModelMeta } from "./finetune/finetuned-model.js";
 export type { EpochRecord, NetworkFitOptions, NetworkFitResult } from "./finetune/fit-network.js";
 export { type FinetuneParams, finetuneParams } from "./finetune/params.js";
-export {
-  loadPretrainedVectors,
-  meanVector,
-  type PretrainedVectorOptions,
-  type PretrainedVectors,
-} from "./finetune/pretrained-vectors.js";
+export * from "./embeddings/index.js";
+export { loadFinetunedEmbedder } from "./finetune/finetuned-embedder.js";
+export * from "./priors/index.js";
 export { buildVocabulary, type EncodedTexts, encodeTexts, type Vocabulary } from "./finetune/vocabulary.js";
 export { predictWithRun, readPredictionInput } from "./finetune/predict-rows.js";
 export { cacheDirectory } from "./util/cache-dir.js";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Example } from "../data/types.js";
 import { tokenize } from "../data/tokenize.js";
-import { loadPretrainedVectors } from "../finetune/pretrained-vectors.js";
-import { normalised } from "../rag/dense-index.js";
-import { meanVectorEmbedder, type TextEmbedder } from "../rag/text-embedder.js";
+import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
+import { normalised } from "../embeddings/normalise.js";
+import { meanVectorEmbedder, type TextEmbedder } from "../embeddings/text-embedder.js";
 import type { Prediction, SystemDefinition } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
 import { createRng } from "../util/random.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { majorityLabel, meanTarget } from "../rag/training-prior.js";
+import { majorityLabel, meanTarget } from "../priors/training-prior.js";
 import type { Prediction, SystemDefinition } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
 

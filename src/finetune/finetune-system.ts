@@ -19,7 +19,7 @@ import {
   type NetworkTargets,
 } from "./network.js";
 import { type FinetuneParams, finetuneParams } from "./params.js";
-import { loadPretrainedVectors } from "./pretrained-vectors.js";
+import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
 import { buildVocabulary, type Vocabulary } from "./vocabulary.js";
 
 const embeddingDim = 100;

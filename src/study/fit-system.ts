@@ -114,12 +114,18 @@ async function backendFacts(
 
 async function linkedRun(tracker: Tracker, idOrPrefix: string): Promise<LinkedRun> {
   const run = await tracker.run(idOrPrefix);
+  const artifactDir = dirname(tracker.artifactPath(run.id, "any"));
   return {
     id: run.id,
     kind: typeof run.params.kind === "string" ? run.params.kind : "unknown",
     status: run.status,
     splitFingerprint: run.splitFingerprint,
-    artifactDir: dirname(tracker.artifactPath(run.id, "any")),
+    artifactDir,
+    loadEmbedder: async () =>
+      (await import("../finetune/finetuned-embedder.js")).loadFinetunedEmbedder(
+        artifactDir,
+        `finetuned:${run.id}`,
+      ),
   };
 }
 
