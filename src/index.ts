@@ -22,6 +22,7 @@ export { buildVocabulary, type EncodedTexts, encodeTexts, type Vocabulary } from
 export { predictWithRun, readPredictionInput } from "./finetune/predict-rows.js";
 export { cacheDirectory } from "./util/cache-dir.js";
 export { findProjectRoot } from "./util/project-root.js";
+export * from "./http/index.js";
 export * from "./metrics/index.js";
 export * from "./rag/index.js";
 export * from "./report/index.js";

@@ -10,6 +10,7 @@ const builtins: Record<string, () => Promise<unknown>> = {
   majority: () => import("../baselines/majority-system.js"),
   fewshot: () => import("../baselines/fewshot-system.js"),
   "tfidf-logreg": () => import("../baselines/tfidf-logreg-system.js"),
+  http: () => import("../http/http-system.js"),
 };
 
 /** Every built-in system kind `expbook fit` and study files accept. */
