@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   stats: () => import("./stats.bench.js"),
   startup: () => import("./startup.bench.js"),
   serve: () => import("./serve.bench.js"),
+  http: () => import("./http.bench.js"),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -13,14 +13,9 @@ import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadDataset, makeSplit, tokenize } from "../src/data/index.js";
-import { loadPretrainedVectors } from "../src/finetune/pretrained-vectors.js";
-import {
-  DenseIndex,
-  type KbDocument,
-  KnowledgeBase,
-  meanVectorEmbedder,
-  normalised,
-} from "../src/rag/index.js";
+import { loadPretrainedVectors } from "../src/embeddings/pretrained-vectors.js";
+import { meanVectorEmbedder, normalised } from "../src/embeddings/index.js";
+import { DenseIndex, type KbDocument, KnowledgeBase } from "../src/rag/index.js";
 import { createRng } from "../src/util/random.js";
 
 setFlagsFromString("--expose-gc");

@@ -15,16 +15,14 @@ export {
 export type { FinetunedModel, ModelMeta } from "./finetune/finetuned-model.js";
 export type { EpochRecord, NetworkFitOptions, NetworkFitResult } from "./finetune/fit-network.js";
 export { type FinetuneParams, finetuneParams } from "./finetune/params.js";
-export {
-  loadPretrainedVectors,
-  meanVector,
-  type PretrainedVectorOptions,
-  type PretrainedVectors,
-} from "./finetune/pretrained-vectors.js";
+export * from "./embeddings/index.js";
+export { loadFinetunedEmbedder } from "./finetune/finetuned-embedder.js";
+export * from "./priors/index.js";
 export { buildVocabulary, type EncodedTexts, encodeTexts, type Vocabulary } from "./finetune/vocabulary.js";
 export { predictWithRun, readPredictionInput } from "./finetune/predict-rows.js";
 export { cacheDirectory } from "./util/cache-dir.js";
 export { findProjectRoot } from "./util/project-root.js";
+export * from "./http/index.js";
 export * from "./metrics/index.js";
 export * from "./rag/index.js";
 export * from "./report/index.js";

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { Example } from "../data/types.js";
 import { tokenize } from "../data/tokenize.js";
-import { loadPretrainedVectors } from "../finetune/pretrained-vectors.js";
-import { normalised } from "../rag/dense-index.js";
-import { meanVectorEmbedder, type TextEmbedder } from "../rag/text-embedder.js";
+import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
+import { normalised } from "../embeddings/normalise.js";
+import { meanVectorEmbedder, type TextEmbedder } from "../embeddings/text-embedder.js";
 import type { Prediction, SystemDefinition } from "../systems/system.js";
+import { defineSystem } from "../systems/define-system.js";
 import { createRng } from "../util/random.js";
 import { textOf } from "./text-of.js";
 
@@ -27,7 +28,7 @@ export type FewshotParams = z.output<typeof fewshotParams>;
  * prototype is most cosine-similar (scores are the cosines). Regression draws `shots` examples and
  * predicts the mean target of the `neighbours` most similar ones.
  */
-export const fewshotSystem: SystemDefinition<typeof fewshotParams> = {
+export const fewshotSystem: SystemDefinition<typeof fewshotParams> = defineSystem({
   kind: "fewshot",
   description: "k labelled examples per class, nearest class prototype in mean word-vector space",
   params: fewshotParams,
@@ -77,7 +78,10 @@ export const fewshotSystem: SystemDefinition<typeof fewshotParams> = {
       summary: { shots_drawn: drawn, embedder: embedder.name },
     };
   },
-};
+});
+
+/** The definition the study runner loads (built-ins take the same path as a user's module). */
+export default fewshotSystem;
 
 function prototypeOf(vectors: Float32Array[], embedder: TextEmbedder): Float32Array {
   const sum = new Float32Array(embedder.dim);

@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { majorityLabel, meanTarget } from "../rag/training-prior.js";
+import { majorityLabel, meanTarget } from "../priors/training-prior.js";
 import type { Prediction, SystemDefinition } from "../systems/system.js";
+import { defineSystem } from "../systems/define-system.js";
 
 /** The "majority" system takes no params. */
 export const majorityParams = z.object({}).strict();
 
 /** Predicts the most frequent training class (with the training class shares as scores), or the training mean. */
-export const majoritySystem: SystemDefinition<typeof majorityParams> = {
+export const majoritySystem: SystemDefinition<typeof majorityParams> = defineSystem({
   kind: "majority",
   description: "the most frequent training class (classification) or the training mean (regression)",
   params: majorityParams,
@@ -29,4 +30,7 @@ export const majoritySystem: SystemDefinition<typeof majorityParams> = {
       testPredictions: context.test.map((row) => predict(row.id)),
     };
   },
-};
+});
+
+/** The definition the study runner loads (built-ins take the same path as a user's module). */
+export default majoritySystem;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Example } from "../data/types.js";
 import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
+import { defineSystem } from "../systems/define-system.js";
 import { ModelError } from "../util/errors.js";
 import { fitLogisticRegression, predictProbabilities } from "./logistic-regression.js";
 import { fitRidgeRegression, predictRidge } from "./ridge-regression.js";
@@ -33,7 +34,7 @@ export type TfidfLogregParams = z.output<typeof tfidfLogregParams>;
  * TF-IDF (sublinear tf, smoothed idf, L2 norm) + multinomial logistic regression, or ridge regression
  * for regression tasks, both fitted by deterministic L-BFGS: the classic strong text baseline.
  */
-export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = {
+export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = defineSystem({
   kind: "tfidf-logreg",
   description:
     "TF-IDF features + L2 logistic regression (ridge regression for regression tasks), fitted by L-BFGS",
@@ -94,4 +95,7 @@ export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = {
     }
     return { valPredictions: context.val.map(predict), testPredictions: context.test.map(predict), summary };
   },
-};
+});
+
+/** The definition the study runner loads (built-ins take the same path as a user's module). */
+export default tfidfLogregSystem;

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { refreshEnv } from "../http/cached-post.js";
 import { makeSplit } from "../data/split.js";
 import { fitSystem } from "../study/fit-system.js";
-import { systemKinds } from "../systems/registry.js";
+import { systemKinds } from "../study/builtin-systems.js";
 import { openTracker } from "../tracker/tracker.js";
 import { InputError } from "../util/errors.js";
 import {
@@ -33,6 +34,7 @@ interface FitFlags extends DatasetFlags {
   experiment?: string;
   name?: string;
   json?: boolean;
+  refresh?: boolean;
 }
 
 /** `expbook fit KIND --dataset D ...`: one run of one system, logged to the store. */
@@ -50,12 +52,14 @@ export function register(program: Command): void {
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--experiment <name>", "experiment to log the run under (default: fit-<kind>)")
     .option("--name <name>", "run name")
+    .option("--refresh", "http systems: ask the endpoint again instead of reusing cached answers")
     .option("--json", "print { runId, status, backend, summary } as JSON");
   addSplitFlags(addDatasetFlags(command), {
     strategyFlag: "split",
     seedHelp: "seed for the model and (unless --split-seed) the split",
   }).action(
     action(async (kind: string, flags: FitFlags) => {
+      if (flags.refresh) process.env[refreshEnv] = "1";
       if (!flags.dataset)
         throw new InputError("fit needs --dataset NAME (see `expbook datasets`) or a .csv/.jsonl path");
       const params = parseSetFlags(flags.set ?? []);

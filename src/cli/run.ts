@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { refreshEnv } from "../http/cached-post.js";
 import { writeReport } from "../report/write-report.js";
 import { loadStudy } from "../study/load-study.js";
 import type { StudyJob } from "../study/plan.js";
@@ -10,6 +11,7 @@ import { createProgressReporter } from "./progress.js";
 import { summaryTable } from "./summary-table.js";
 
 interface RunFlags {
+  refresh?: boolean;
   seeds?: string;
   only?: string;
   workers?: string;
@@ -35,6 +37,7 @@ export function register(program: Command): void {
     .option("--seeds <n>", "number of seeds (default: the study's)")
     .option("--only <systems>", "comma-separated system names to run")
     .option("--workers <n>", "parallel worker processes (default: CPU cores)")
+    .option("--refresh", "http systems: ask the endpoint again instead of reusing cached answers")
     .option("--quick", "smoke test: the study's quick settings (fewer seeds, epochs, trials)")
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
     .option("--out <file>", "report HTML path (default: reports/<study>.html)")
@@ -43,6 +46,7 @@ export function register(program: Command): void {
     .option("--json", "print the outcome as JSON")
     .action(
       action(async (path: string, flags: RunFlags) => {
+        if (flags.refresh) process.env[refreshEnv] = "1";
         const loaded = await loadStudy(path);
         const storeDir = resolveStoreDir(flags.store);
         const progress = createProgressReporter({ quiet: flags.json === true && !process.stderr.isTTY });

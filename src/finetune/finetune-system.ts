@@ -2,6 +2,7 @@ import type { Example } from "../data/types.js";
 import { tokenize } from "../data/tokenize.js";
 import { f1Score, meanAbsoluteError } from "../metrics/index.js";
 import type { SystemContext, SystemDefinition, SystemOutput } from "../systems/system.js";
+import { defineSystem } from "../systems/define-system.js";
 import { ModelError } from "../util/errors.js";
 import { createRng, type Rng } from "../util/random.js";
 import { selectBackend } from "./backend.js";
@@ -18,7 +19,7 @@ import {
   type NetworkTargets,
 } from "./network.js";
 import { type FinetuneParams, finetuneParams } from "./params.js";
-import { loadPretrainedVectors } from "./pretrained-vectors.js";
+import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
 import { buildVocabulary, type Vocabulary } from "./vocabulary.js";
 
 const embeddingDim = 100;
@@ -285,10 +286,13 @@ async function runFinetune(context: SystemContext<FinetuneParams>): Promise<Syst
  *
  * @example await finetuneSystem.run({ ...context, params: finetuneSystem.params.parse({ epochs: 3 }) })
  */
-export const finetuneSystem: SystemDefinition<typeof finetuneParams> = {
+export const finetuneSystem: SystemDefinition<typeof finetuneParams> = defineSystem({
   kind: "finetune",
   description:
     "fine-tuned embedding-bag / 1-D CNN text model (GloVe or random init) or tabular MLP, TensorFlow.js",
   params: finetuneParams,
   run: runFinetune,
-};
+});
+
+/** The definition the study runner loads (built-ins take the same path as a user's module). */
+export default finetuneSystem;

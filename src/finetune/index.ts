@@ -19,6 +19,6 @@ export {
   meanVector,
   type PretrainedVectorOptions,
   type PretrainedVectors,
-} from "./pretrained-vectors.js";
+} from "../embeddings/pretrained-vectors.js";
 export { buildVocabulary, type EncodedTexts, encodeTexts, type Vocabulary } from "./vocabulary.js";
 export { predictWithRun, readPredictionInput } from "./predict-rows.js";

@@ -1,4 +1,5 @@
 import { QuantisedScreen } from "./quantised-screen.js";
+import { normalised } from "../embeddings/normalise.js";
 import { createSimdKernels, reserveMemory, type SimdKernels, screenQueries } from "./simd-kernels.js";
 import { TopK, type ScoredSlot } from "./top-k.js";
 
@@ -175,16 +176,4 @@ export class DenseIndex {
     this.alive = alive;
     this.capacity = next;
   }
-}
-
-/** An L2-normalised Float32Array copy of `vector` (a zero vector stays zero). */
-export function normalised(vector: ArrayLike<number>): Float32Array {
-  const out = Float32Array.from(vector);
-  let norm = 0;
-  for (let i = 0; i < out.length; i++) norm += (out[i] as number) * (out[i] as number);
-  if (norm > 0) {
-    const scale = 1 / Math.sqrt(norm);
-    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * scale;
-  }
-  return out;
 }

@@ -1,9 +1,8 @@
 // Public API of src/rag (re-exported by src/index.ts).
 export { Bm25Index, type Bm25Params, luceneBm25Params, termCounts } from "./bm25-index.js";
 export { citationsOf, snippetLength, snippetOf } from "./citations.js";
-export { DenseIndex, normalised } from "./dense-index.js";
+export { DenseIndex } from "./dense-index.js";
 export { exampleToDocument } from "./example-document.js";
-export { type DisposableEmbedder, loadFinetunedEmbedder } from "./finetuned-embedder.js";
 export { type KbDocument, type KbHit, KnowledgeBase, type KnowledgeBaseOptions } from "./knowledge-base.js";
 export { loadKnowledgeBase, saveKnowledgeBase } from "./knowledge-base-file.js";
 export {
@@ -27,6 +26,4 @@ export {
   recallAtK,
   reciprocalRank,
 } from "./retrieval-quality.js";
-export { meanVectorEmbedder, type TextEmbedder } from "./text-embedder.js";
 export { type ScoredSlot, TopK } from "./top-k.js";
-export { majorityLabel, meanTarget } from "./training-prior.js";

@@ -3,7 +3,7 @@ import { tokenize } from "../data/tokenize.js";
 import { InputError, ModelError } from "../util/errors.js";
 import { Bm25Index, type Bm25Params, luceneBm25Params } from "./bm25-index.js";
 import { DenseIndex } from "./dense-index.js";
-import type { TextEmbedder } from "./text-embedder.js";
+import type { TextEmbedder } from "../embeddings/text-embedder.js";
 import type { ScoredSlot } from "./top-k.js";
 
 /** One document a RAG system can retrieve and cite. */

@@ -1,18 +1,18 @@
 import { join } from "node:path";
 import { z } from "zod";
 import type { Example } from "../data/types.js";
-import { loadPretrainedVectors } from "../finetune/pretrained-vectors.js";
+import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
 import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
+import { defineSystem } from "../systems/define-system.js";
 import { citationsOf } from "./citations.js";
 import { exampleToDocument } from "./example-document.js";
 import { type KbHit, KnowledgeBase } from "./knowledge-base.js";
 import { saveKnowledgeBase } from "./knowledge-base-file.js";
 import { aggregateTarget, voteLabel } from "./knn-predictor.js";
 import { retrieveMany } from "./retrieve.js";
-import { majorityLabel, meanTarget } from "./training-prior.js";
+import { majorityLabel, meanTarget } from "../priors/training-prior.js";
 import { labelPrecisionAtK } from "./retrieval-quality.js";
-import { meanVectorEmbedder, type TextEmbedder } from "./text-embedder.js";
-import { loadFinetunedEmbedder } from "./finetuned-embedder.js";
+import { meanVectorEmbedder, type TextEmbedder } from "../embeddings/text-embedder.js";
 import { InputError } from "../util/errors.js";
 
 /** Params of the "rag" system; every field has a default and unknown keys are rejected. */
@@ -55,13 +55,16 @@ export type RagParams = z.output<typeof ragParams>;
 export const knowledgeBaseArtifact = "knowledge-base.json.gz";
 
 /** Retrieval-augmented kNN: retrieve the k nearest labelled documents and predict from them, citing them. */
-export const ragSystem: SystemDefinition<typeof ragParams> = {
+export const ragSystem: SystemDefinition<typeof ragParams> = defineSystem({
   kind: "rag",
   description:
     "retrieval kNN over a knowledge base (BM25, dense or hybrid); every prediction cites its neighbours",
   params: ragParams,
   run: runRag,
-};
+});
+
+/** The definition the study runner loads (built-ins take the same path as a user's module). */
+export default ragSystem;
 
 async function runRag(context: SystemContext<RagParams>) {
   const embedder = await chooseEmbedder(context);
@@ -91,7 +94,8 @@ async function chooseEmbedder(
       `embeddingRun ${run.id} was trained on another split (its test rows may be this run's knowledge base); fine-tune on the same --dataset, --split and --seed`,
     );
   }
-  return loadFinetunedEmbedder(run.artifactDir, `finetuned:${run.id}`);
+  if (!run.loadEmbedder) throw new InputError(`embeddingRun ${run.id} has no text embedding to load`);
+  return run.loadEmbedder();
 }
 
 async function indexAndPredict(context: SystemContext<RagParams>, embedder: TextEmbedder | undefined) {

@@ -6,7 +6,7 @@ import { loadKnowledgeBase } from "../rag/knowledge-base-file.js";
 import { aggregateTarget, voteLabel } from "../rag/knn-predictor.js";
 import { knowledgeBaseArtifact, type RagParams, ragParams } from "../rag/rag-system.js";
 import { retrieveMany } from "../rag/retrieve.js";
-import type { TextEmbedder } from "../rag/text-embedder.js";
+import type { TextEmbedder } from "../embeddings/text-embedder.js";
 import type { Citation, Prediction } from "../systems/system.js";
 import type { Tracker } from "../tracker/tracker.js";
 import type { RunWithSeries } from "../tracker/types.js";
@@ -45,13 +45,13 @@ async function embedderFor(
   if (params.retriever === "bm25") return undefined;
   if (params.embeddingRun === undefined) {
     const [{ loadPretrainedVectors }, { meanVectorEmbedder }] = await Promise.all([
-      import("../finetune/pretrained-vectors.js"),
-      import("../rag/text-embedder.js"),
+      import("../embeddings/pretrained-vectors.js"),
+      import("../embeddings/text-embedder.js"),
     ]);
     return meanVectorEmbedder(await loadPretrainedVectors());
   }
   const linked = await tracker.run(params.embeddingRun);
-  const { loadFinetunedEmbedder } = await import("../rag/finetuned-embedder.js");
+  const { loadFinetunedEmbedder } = await import("../finetune/finetuned-embedder.js");
   return loadFinetunedEmbedder(
     join(tracker.artifactPath(linked.id, "model.json"), ".."),
     `finetuned:${linked.id}`,

@@ -1,12 +1,13 @@
-import { dirname } from "node:path";
+import { dirname, isAbsolute, relative } from "node:path";
 import type { LoadDatasetOptions } from "../data/load-dataset.js";
 import type { SplitOptions } from "../data/split.js";
 import { subsampleRows } from "../data/subsample.js";
 import type { Dataset, Split } from "../data/types.js";
-import { loadSystem } from "../systems/registry.js";
-import type { LinkedRun, ProgressEvent } from "../systems/system.js";
+import type { LinkedRun, ProgressEvent, SystemDefinition } from "../systems/system.js";
 import { validateSystemParams } from "../systems/validate-params.js";
 import { isUserError } from "../util/errors.js";
+import { findProjectRoot } from "../util/project-root.js";
+import { loadSystem } from "./builtin-systems.js";
 import type { Tracker } from "../tracker/tracker.js";
 import type { JsonValue } from "../tracker/types.js";
 import { writePredictionRows } from "../tracker/records/prediction-row.js";
@@ -15,7 +16,13 @@ import { scorePredictionRows } from "./score-predictions.js";
 
 /** Everything one run of one system needs. */
 export interface FitRequest {
-  kind: string;
+  /** A built-in kind's name, or a definition from `defineSystem`. */
+  kind: string | SystemDefinition;
+  /**
+   * The module a definition came from (a study's `"module"` system): recorded, with its source hash, so
+   * `expbook rerun` loads it again and an edited module shows as a changed fact.
+   */
+  module?: { path: string; hash: string };
   /** The system's name in a study (defaults to the kind). */
   system?: string;
   /** Raw params; validated against the system's schema (defaults filled, unknown keys rejected). */
@@ -70,15 +77,30 @@ export function recordedParams(
   request: FitRequest,
   systemParams: Record<string, unknown>,
 ): Record<string, JsonValue> {
+  const kind = kindName(request.kind);
   return {
     ...(toJson(systemParams) as Record<string, JsonValue>),
-    kind: request.kind,
-    system: request.system ?? request.kind,
+    kind,
+    system: request.system ?? kind,
+    ...(request.module
+      ? { module: recordedModulePath(request.module.path), module_hash: request.module.hash }
+      : {}),
     dataset: recordedDataset(request),
     split: toJson(request.splitOptions),
     ...(request.labelled !== undefined ? { labelled: request.labelled } : {}),
     score_test: request.scoreTest ?? true,
   };
+}
+
+function kindName(kind: string | SystemDefinition): string {
+  return typeof kind === "string" ? kind : kind.kind;
+}
+
+/** A module inside the project is recorded relative to its root, so a rerun works from any clone. */
+function recordedModulePath(path: string): string {
+  const root = findProjectRoot();
+  const inside = relative(root, path);
+  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
 async function backendFacts(
@@ -93,12 +115,18 @@ async function backendFacts(
 
 async function linkedRun(tracker: Tracker, idOrPrefix: string): Promise<LinkedRun> {
   const run = await tracker.run(idOrPrefix);
+  const artifactDir = dirname(tracker.artifactPath(run.id, "any"));
   return {
     id: run.id,
     kind: typeof run.params.kind === "string" ? run.params.kind : "unknown",
     status: run.status,
     splitFingerprint: run.splitFingerprint,
-    artifactDir: dirname(tracker.artifactPath(run.id, "any")),
+    artifactDir,
+    loadEmbedder: async () =>
+      (await import("../finetune/finetuned-embedder.js")).loadFinetunedEmbedder(
+        artifactDir,
+        `finetuned:${run.id}`,
+      ),
   };
 }
 
@@ -109,9 +137,10 @@ async function linkedRun(tracker: Tracker, idOrPrefix: string): Promise<LinkedRu
  * failed (keeping the series logged so far) and is rethrown.
  */
 export async function fitSystem(request: FitRequest): Promise<FitResult> {
-  const system = await loadSystem(request.kind);
+  const system = typeof request.kind === "string" ? await loadSystem(request.kind) : request.kind;
+  const kind = system.kind;
   const params = validateSystemParams(system, request.params ?? {});
-  const env = await backendFacts(request.kind, params);
+  const env = await backendFacts(kind, params);
   const train =
     request.labelled === undefined
       ? request.split.train
@@ -119,9 +148,9 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
   const scoreTest = request.scoreTest ?? true;
   const run = await request.tracker.startRun({
     experiment: request.experiment,
-    name: request.name ?? `${request.system ?? request.kind}/seed=${request.seed}`,
+    name: request.name ?? `${request.system ?? kind}/seed=${request.seed}`,
     params: recordedParams(request, params),
-    tags: { system: request.system ?? request.kind, kind: request.kind, ...(request.tags ?? {}) },
+    tags: { system: request.system ?? kind, kind, ...(request.tags ?? {}) },
     ...(request.note ? { note: request.note } : {}),
     seed: request.seed,
     datasetFingerprint: request.dataset.fingerprint,
@@ -182,7 +211,7 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
   } catch (error) {
     await run.fail(error);
     if (isUserError(error)) {
-      error.message = `run ${run.id} (${request.system ?? request.kind}, seed ${request.seed}) failed: ${error.message}`;
+      error.message = `run ${run.id} (${request.system ?? kind}, seed ${request.seed}) failed: ${error.message}`;
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 // Public API of src/study: one-run fitting, study files, the study runner, reruns.
+export { isSystemKind, loadSystem, systemKinds } from "./builtin-systems.js";
 export { type FitRequest, type FitResult, fitSystem } from "./fit-system.js";
 export { type LoadedStudy, loadStudy, validateStudy } from "./load-study.js";
 export { makeJob, type PlanOptions, planFirstPhase, type StudyJob, studySeeds, studySizes } from "./plan.js";
@@ -14,3 +15,10 @@ export {
 export { type Study, type StudySystem, studySchema, studySystemSchema } from "./schema.js";
 export { lowerIsBetter, selectTrials, type TrialSelection } from "./select-trials.js";
 export { sweepTrials, type TrialParams } from "./sweep.js";
+export { definitionOf, loadSystemModule, type SystemModule } from "./system-module.js";
+export {
+  type PrepareContextOptions,
+  prepareSystemContext,
+  type RecordedMetrics,
+  type SeriesPoint,
+} from "./system-context.js";

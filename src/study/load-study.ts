@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { findBuiltin } from "../data/builtin/registry.js";
 import { loadDataset, resolveDatasetPath } from "../data/load-dataset.js";
 import type { Dataset } from "../data/types.js";
-import { isSystemKind, loadSystem, systemKinds } from "../systems/registry.js";
+import type { SystemDefinition } from "../systems/system.js";
 import { describeIssue } from "../systems/validate-params.js";
 import { StudyError } from "../util/errors.js";
-import { type Study, studySchema } from "./schema.js";
+import { isSystemKind, loadSystem, systemKinds } from "./builtin-systems.js";
+import { type Study, type StudySystem, studySchema } from "./schema.js";
+import { loadSystemModule } from "./system-module.js";
 import { runReferences } from "./plan.js";
 import { sweepTrials } from "./sweep.js";
 
@@ -54,7 +57,7 @@ function fail(path: string, where: string, message: string): never {
 export async function validateStudy(raw: unknown, path = "(study)"): Promise<LoadedStudy> {
   const parsed = studySchema.safeParse(raw);
   if (!parsed.success) throw new StudyError(`study file ${path}: ${describeIssue(parsed.error, "")}`);
-  const study = parsed.data;
+  const study = parsed.data as Study;
   const datasetName = study.dataset.name;
   if (!findBuiltin(datasetName) && !existsSync(resolveDatasetPath(datasetName))) {
     fail(
@@ -82,13 +85,7 @@ export async function validateStudy(raw: unknown, path = "(study)"): Promise<Loa
     const where = `systems[${index}]`;
     if (names.has(system.name)) fail(path, `${where}.name`, `system name "${system.name}" is used twice`);
     names.add(system.name);
-    if (!isSystemKind(system.kind))
-      fail(
-        path,
-        `${where}.kind`,
-        `unknown system kind "${system.kind}"; use one of ${systemKinds.join(", ")}`,
-      );
-    const definition = await loadSystem(system.kind);
+    const definition = await resolveSystem(system, path, where);
     const quick = study.quick?.params[system.kind] ?? {};
     for (const [trialIndex, trial] of sweepTrials(study.name, system).entries()) {
       for (const overrides of [{}, quick]) {
@@ -108,6 +105,34 @@ export async function validateStudy(raw: unknown, path = "(study)"): Promise<Loa
   }
   checkRunReferences(study, path);
   return { study, path, dataset };
+}
+
+/**
+ * The definition of a study system: a built-in kind, or the default export of its module (resolved
+ * relative to the study file). A module system gets its absolute path, its kind and its source hash.
+ */
+async function resolveSystem(system: StudySystem, path: string, where: string): Promise<SystemDefinition> {
+  if (system.module === undefined) {
+    if (!isSystemKind(system.kind))
+      fail(
+        path,
+        `${where}.kind`,
+        `unknown system kind "${system.kind}"; use one of ${systemKinds.join(", ")}, or "module" for your own`,
+      );
+    return loadSystem(system.kind);
+  }
+  const modulePath = resolve(dirname(resolve(path)), system.module);
+  let loaded: Awaited<ReturnType<typeof loadSystemModule>>;
+  try {
+    loaded = await loadSystemModule(modulePath);
+  } catch (error) {
+    if (error instanceof StudyError) fail(path, `${where}.module`, error.message);
+    throw error;
+  }
+  system.module = loaded.path;
+  system.kind = loaded.definition.kind;
+  system.moduleHash = loaded.hash;
+  return loaded.definition;
 }
 
 /** Each "@name" param names another study system, which runs once per seed (no sweep, no references). */

@@ -9,6 +9,8 @@ export interface StudyJob {
   key: string;
   system: string;
   kind: string;
+  /** A module system's absolute path and source hash (workers load it from there). */
+  module?: { path: string; hash: string };
   /** System params: the study's, then `--quick` overrides, then the trial's. */
   params: Record<string, unknown>;
   trial?: number;
@@ -106,6 +108,8 @@ export function makeJob(
   const key = jobKey(study, {
     system: system.name,
     kind: system.kind,
+    // An edited module is another system: its runs are fitted again, not reused.
+    ...(system.moduleHash ? { source: system.moduleHash } : {}),
     params,
     seed: spec.seed,
     splitSeed,
@@ -116,6 +120,9 @@ export function makeJob(
     key,
     system: system.name,
     kind: system.kind,
+    ...(system.module && system.moduleHash
+      ? { module: { path: system.module, hash: system.moduleHash } }
+      : {}),
     params,
     ...(spec.trial !== undefined ? { trial: spec.trial } : {}),
     ...(spec.trialParams ? { trialParams: spec.trialParams } : {}),

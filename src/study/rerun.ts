@@ -11,6 +11,7 @@ import type { Tracker } from "../tracker/tracker.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
 import { InputError } from "../util/errors.js";
 import { fitSystem } from "./fit-system.js";
+import { loadSystemModule } from "./system-module.js";
 
 /** One metric of the original run next to the rerun's. */
 export interface MetricMatch {
@@ -53,7 +54,16 @@ export interface RerunReport {
   changed: ChangedFact[];
 }
 
-const recordedKeys = new Set(["kind", "system", "dataset", "split", "labelled", "score_test"]);
+const recordedKeys = new Set([
+  "kind",
+  "system",
+  "module",
+  "module_hash",
+  "dataset",
+  "split",
+  "labelled",
+  "score_test",
+]);
 
 function asObject(value: JsonValue | undefined, what: string, runId: string): Record<string, JsonValue> {
   if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) {
@@ -75,6 +85,7 @@ export function changedFacts(original: RunRecord, rerun: RunRecord): ChangedFact
     ["working tree dirty", original.env.gitDirty, rerun.env.gitDirty],
     ["uncommitted diff", original.env.gitDiffHash, rerun.env.gitDiffHash],
     ["data fingerprint", original.datasetFingerprint, rerun.datasetFingerprint],
+    ["system module source", original.params.module_hash, rerun.params.module_hash],
     ["split fingerprint", original.splitFingerprint, rerun.splitFingerprint],
     ["backend", original.env.backend ?? original.summary.backend, rerun.env.backend ?? rerun.summary.backend],
     ["tfjs version", original.env.tfjsVersion, rerun.env.tfjsVersion],
@@ -149,8 +160,12 @@ export async function rerunRun(
   });
   const dataChanged = checkData(original, dataset, options.allowChangedData === true);
   const split = makeSplit(dataset, splitOptions);
+  // A module system loads its module again (from the project root when recorded relative to it).
+  const module =
+    typeof params.module === "string" ? await loadSystemModule(recordedPath(params.module)) : undefined;
   const result = await fitSystem({
-    kind,
+    kind: module?.definition ?? kind,
+    ...(module ? { module: { path: module.path, hash: module.hash } } : {}),
     system: typeof params.system === "string" ? params.system : kind,
     params: systemParams,
     dataset,

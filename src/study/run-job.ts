@@ -3,8 +3,10 @@ import { makeSplit, type SplitOptions } from "../data/split.js";
 import type { Split } from "../data/types.js";
 import type { ProgressEvent } from "../systems/system.js";
 import { openTracker, type Tracker } from "../tracker/tracker.js";
+import { StudyError } from "../util/errors.js";
 import { canonicalJson } from "../util/hash.js";
 import { type FitResult, fitSystem } from "./fit-system.js";
+import { loadSystemModule } from "./system-module.js";
 import type { StudyJob } from "./plan.js";
 
 /** What every job of one study shares. */
@@ -47,8 +49,15 @@ export async function runStudyJob(
   }
   if (trackerCache?.dir !== context.storeDir)
     trackerCache = { dir: context.storeDir, tracker: await openTracker({ dir: context.storeDir }) };
+  const system = job.module ? await loadSystemModule(job.module.path) : undefined;
+  if (system && job.module && system.hash !== job.module.hash) {
+    throw new StudyError(
+      `system module ${job.module.path} changed while the study ran; run the study again to fit the new version`,
+    );
+  }
   return fitSystem({
-    kind: job.kind,
+    kind: system?.definition ?? job.kind,
+    ...(system ? { module: { path: system.path, hash: system.hash } } : {}),
     system: job.system,
     params: job.params,
     dataset,

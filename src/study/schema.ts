@@ -40,11 +40,15 @@ const randomSweep = z
   })
   .strict();
 
-/** One system of a study: a kind, its params, and optionally a sweep over some of them. */
+/**
+ * One system of a study: a built-in kind or a module (a JavaScript file, relative to the study file,
+ * whose default export is a `defineSystem` definition), its params, and optionally a sweep over some.
+ */
 export const studySystemSchema = z
   .object({
     name,
-    kind: z.string(),
+    kind: z.string().optional(),
+    module: z.string().min(1).optional(),
     description: z.string().optional(),
     params: z.record(z.string(), z.unknown()).default({}),
     sweep: z.union([gridSweep, randomSweep]).optional(),
@@ -53,7 +57,11 @@ export const studySystemSchema = z
     /** Freshness studies: the knowledge-base state this variant represents. */
     kbState: kbStateSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((system) => (system.kind === undefined) !== (system.module === undefined), {
+    message: 'give either "kind" (a built-in system) or "module" (your own), not both or neither',
+    path: ["kind"],
+  });
 
 const fractions = z
   .object({ train: z.number().min(0).max(1), val: z.number().min(0).max(1), test: z.number().min(0).max(1) })
@@ -129,7 +137,10 @@ export const studySchema = z
   })
   .strict();
 
-/** A validated study (defaults filled). */
-export type Study = z.output<typeof studySchema>;
-/** One validated system entry of a study. */
-export type StudySystem = z.output<typeof studySystemSchema>;
+/**
+ * One validated system entry of a study. `validateStudy` fills `kind` (a module's from its definition),
+ * makes `module` absolute, and sets `moduleHash`, the hash of the module's source.
+ */
+export type StudySystem = z.output<typeof studySystemSchema> & { kind: string; moduleHash?: string };
+/** A validated study (defaults filled, every system's kind known). */
+export type Study = Omit<z.output<typeof studySchema>, "systems"> & { systems: StudySystem[] };

@@ -1,5 +1,5 @@
-// Public API of src/systems: the contract every system kind implements, and the registry of kinds.
-export { isSystemKind, loadSystem, systemKinds } from "./registry.js";
+// Public API of src/systems: the contract every system kind implements (built-in or a user's own).
+export { defineSystem, definitionProblem } from "./define-system.js";
 export type {
   Citation,
   LinkedRun,

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Example, Task } from "../data/types.js";
+import type { DisposableEmbedder } from "../embeddings/text-embedder.js";
 
 /** A retrieved document that a RAG prediction rests on. */
 export interface Citation {
@@ -52,6 +53,8 @@ export interface LinkedRun {
   splitFingerprint: string | null;
   /** Folder of the run's artifacts. */
   artifactDir: string;
+  /** Loads the run's model as a text embedder (finetune runs of text models). */
+  loadEmbedder?: () => Promise<DisposableEmbedder>;
 }
 
 /** Everything a system needs to train on one split and predict the validation and test rows. */

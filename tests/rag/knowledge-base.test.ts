@@ -8,8 +8,8 @@ import {
   loadKnowledgeBase,
   retrieve,
   saveKnowledgeBase,
-  type TextEmbedder,
 } from "../../src/rag/index.js";
+import type { TextEmbedder } from "../../src/embeddings/index.js";
 import { InputError, ModelError, StoreError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers/cli.js";
 

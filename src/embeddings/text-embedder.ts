@@ -1,4 +1,4 @@
-import type { PretrainedVectors } from "../finetune/pretrained-vectors.js";
+import type { PretrainedVectors } from "./pretrained-vectors.js";
 
 /** Turns a tokenised text into one fixed-size vector for dense retrieval. */
 export interface TextEmbedder {
@@ -34,4 +34,9 @@ export function meanVectorEmbedder(vectors: PretrainedVectors): TextEmbedder {
       return mean;
     },
   };
+}
+
+/** A text embedder backed by a loaded model; `dispose` frees the model's tensors. */
+export interface DisposableEmbedder extends TextEmbedder {
+  dispose(): void;
 }

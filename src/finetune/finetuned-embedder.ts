@@ -1,10 +1,5 @@
 import { InputError } from "../util/errors.js";
-import type { TextEmbedder } from "./text-embedder.js";
-
-/** A text embedder backed by a loaded model; `dispose` frees the model's tensors. */
-export interface DisposableEmbedder extends TextEmbedder {
-  dispose(): void;
-}
+import type { DisposableEmbedder } from "../embeddings/text-embedder.js";
 
 /**
  * The pooled embedding of a fine-tuned text model (saved by a finetune run in `modelDir`): the mean of
@@ -14,9 +9,9 @@ export interface DisposableEmbedder extends TextEmbedder {
  */
 export async function loadFinetunedEmbedder(modelDir: string, name: string): Promise<DisposableEmbedder> {
   const [{ selectBackend }, { loadModel }, { encodeTexts, vocabularyFromWords }] = await Promise.all([
-    import("../finetune/backend.js"),
-    import("../finetune/model-artifact.js"),
-    import("../finetune/vocabulary.js"),
+    import("./backend.js"),
+    import("./model-artifact.js"),
+    import("./vocabulary.js"),
   ]);
   await selectBackend();
   const model = loadModel(modelDir);

