@@ -39,8 +39,6 @@ def blas_line():
         return "threadpoolctl: not installed (apt-get install python3-threadpoolctl)"
     parts = []
     for info in threadpool_info():
-        parts.append(
-            f"{info.get('internal_api')} {info.get('version')} kernel={info.get('architecture', '?')} "
-            f"threads={info.get('num_threads')}"
-        )
+        kernel = f" kernel={info['architecture']}" if info.get("architecture") else ""
+        parts.append(f"{info.get('internal_api')} {info.get('version')}{kernel} threads={info.get('num_threads')}")
     return "threadpoolctl: " + ("; ".join(parts) if parts else "no BLAS found")
