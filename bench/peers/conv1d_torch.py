@@ -13,7 +13,7 @@ import time
 
 import torch
 
-from peer_common import blas_line, load_ids
+from peer_common import blas_line, limit_threads, load_ids
 
 p = argparse.ArgumentParser()
 p.add_argument("train")
@@ -29,7 +29,7 @@ p.add_argument("--limit", type=int, default=1024)
 a = p.parse_args()
 
 torch.manual_seed(1)
-torch.set_num_threads(a.threads)
+_limits = limit_threads(a.threads)
 ids, lengths, y, classes = load_ids(a.train, a.vocab, a.maxlen, a.limit)
 print(blas_line())
 

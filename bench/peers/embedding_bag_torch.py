@@ -12,7 +12,7 @@ import time
 
 import torch
 
-from peer_common import blas_line, load_ids
+from peer_common import blas_line, limit_threads, load_ids
 
 p = argparse.ArgumentParser()
 p.add_argument("train")
@@ -25,7 +25,7 @@ p.add_argument("--maxlen", type=int, default=256)
 a = p.parse_args()
 
 torch.manual_seed(1)
-torch.set_num_threads(a.threads)
+_limits = limit_threads(a.threads)
 ids, _, y, classes = load_ids(a.train, a.vocab, a.maxlen)
 print(blas_line())
 

@@ -31,6 +31,18 @@ def load_ids(path, vocab, maxlen, limit=0):
     return ids, lengths, y, len(labels)
 
 
+def limit_threads(threads):
+    """Caps PyTorch's intra-op threads and every BLAS/OpenMP pool threadpoolctl finds at `threads`."""
+    import torch
+
+    torch.set_num_threads(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return threadpool_limits(limits=threads)
+
+
 def blas_line():
     """One line: the BLAS libraries threadpoolctl finds, with kernel (architecture) and thread count."""
     try:
