@@ -1,16 +1,30 @@
-// Fine-tuning throughput: examples/s of the embedding-bag model (vocab 20,000, 100-d, 256 tokens, batch 64,
-// Adam, linear head: the same model as the PyTorch peer) on the spam-assassin train split, the peer
-// ../shared/bench/embedding_bag_torch.py on the same exported split when Debian's python3-torch is
-// present, their ratio, and the 1-D CNN (trainable and frozen table). Figures are noisy on a shared 2-core
-// machine. EXPBOOK_BENCH_FINETUNE=cnn runs the CNN lines only.
+// Fine-tuning throughput (examples/s) against PyTorch on the same models, in paired rounds
+// (bench/paired-rounds.ts: `--rounds=N`, default 5; `--noisy` prints ratios on a loaded machine):
+// - the embedding-bag model (vocab 20,000, 100-d, 256 tokens, batch 64, Adam, linear head) on the
+//   spam-assassin train split against bench/peers/embedding_bag_torch.py;
+// - the 1-D CNN (64 filters, width 3, max over time) on the first 1,024 train rows against
+//   bench/peers/conv1d_torch.py.
+// PyTorch (Debian's python3-torch) runs on 1 and 2 threads with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+// removed from its environment only, and prints the BLAS kernel threadpoolctl sees. The frozen-table
+// variants run once. EXPBOOK_BENCH_FINETUNE=cnn runs the CNN lines only.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDataset, makeSplit } from "../src/data/index.js";
-import { finetuneSystem } from "../src/finetune/index.js";
 import type { Split } from "../src/data/types.js";
+import { finetuneSystem } from "../src/finetune/index.js";
+import {
+  alternate,
+  type Contestant,
+  printFigures,
+  printLoad,
+  printRatio,
+  roundsFlags,
+} from "./paired-rounds.js";
 
+const flags = roundsFlags();
+const loadBefore = printLoad("before");
 const dataset = await loadDataset("spam-assassin");
 const split = makeSplit(dataset, { strategy: "stratified", seed: 1 });
 const work = mkdtempSync(join(tmpdir(), "expbook-bench-finetune-"));
@@ -36,30 +50,40 @@ async function examplesPerSecond(
   return { rate: Number(output.summary?.examples_per_s), backend: String(output.summary?.backend) };
 }
 
-function torchPeer(): number | undefined {
-  const script = new URL("../../shared/bench/embedding_bag_torch.py", import.meta.url).pathname;
-  if (!existsSync(script)) {
-    process.stdout.write(`peer skipped: ${script} not found\n`);
-    return undefined;
-  }
+/** The peer's environment: ours without the OpenBLAS overrides the machine sets for its own tools. */
+function peerEnv(): NodeJS.ProcessEnv {
+  const { OPENBLAS_CORETYPE: _coretype, OPENBLAS_L2_SIZE: _l2, ...env } = process.env;
+  return env;
+}
+
+let torchMissing: string | undefined;
+const blasLines = new Set<string>();
+{
   const probe = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) {
-    process.stdout.write("peer skipped: /usr/bin/python3 has no torch (apt-get install python3-torch)\n");
-    return undefined;
-  }
-  const file = join(work, "train.jsonl");
-  writeFileSync(
-    file,
-    `${split.train.map((row) => JSON.stringify({ text: row.text, label: row.label })).join("\n")}\n`,
-  );
-  const result = spawnSync("/usr/bin/python3", [script, file, "--threads", "2"], { encoding: "utf8" });
-  process.stdout.write(result.stdout);
+  if (probe.status !== 0) torchMissing = "/usr/bin/python3 has no torch (apt-get install python3-torch)";
+}
+
+/** One run of a PyTorch peer script; its examples/s, or undefined (with the reason printed once). */
+function torchPeer(script: string, file: string, args: string[]): number | undefined {
+  if (torchMissing) return undefined;
+  const path = new URL(`./peers/${script}`, import.meta.url).pathname;
+  const result = spawnSync("/usr/bin/python3", [path, file, ...args], { encoding: "utf8", env: peerEnv() });
   const match = /examples_per_s=(\d+(?:\.\d+)?)/.exec(result.stdout);
   if (result.status !== 0 || !match) {
-    process.stdout.write(`peer failed: ${result.stderr.trim().split("\n").pop() ?? ""}\n`);
+    process.stdout.write(`peer ${script} failed: ${result.stderr.trim().split("\n").pop() ?? ""}\n`);
     return undefined;
   }
+  for (const line of result.stdout.split("\n")) if (line.startsWith("threadpoolctl:")) blasLines.add(line);
   return Number(match[1]);
+}
+
+function exportSplit(name: string, data: Split): string {
+  const file = join(work, name);
+  writeFileSync(
+    file,
+    `${data.train.map((row) => JSON.stringify({ text: row.text, label: row.label })).join("\n")}\n`,
+  );
+  return file;
 }
 
 const benchModel = {
@@ -76,30 +100,81 @@ const benchModel = {
   learningRate: 0.005,
 };
 const cnnOnly = process.env.EXPBOOK_BENCH_FINETUNE === "cnn";
+const ratios: [Map<string, number[]>, string, string][] = [];
 try {
-  if (!cnnOnly) await benchBag();
+  if (torchMissing) process.stdout.write(`peer skipped: ${torchMissing}\n`);
+  process.stdout.write(`rounds: ${flags.rounds}, each contestant in turn\n`);
+  if (!cnnOnly) {
+    const file = exportSplit("train.jsonl", split);
+    let backend = "";
+    const contestants: Contestant[] = [
+      {
+        name: "expbook embedding-bag",
+        run: async () => {
+          const bag = await examplesPerSecond(benchModel, split);
+          backend = bag.backend;
+          return bag.rate;
+        },
+      },
+      {
+        name: "torch embedding-bag 1 thread",
+        run: () => torchPeer("embedding_bag_torch.py", file, ["--threads", "1"]),
+      },
+      {
+        name: "torch embedding-bag 2 threads",
+        run: () => torchPeer("embedding_bag_torch.py", file, ["--threads", "2"]),
+      },
+    ];
+    const figures = await alternate(contestants, flags.rounds);
+    process.stdout.write(
+      `embedding bag: train n=${split.train.length}, epochs 2, expbook backend ${backend}\n`,
+    );
+    printFigures(figures, "examples/s");
+    ratios.push([figures, "expbook embedding-bag", "torch embedding-bag 1 thread"]);
+    ratios.push([figures, "expbook embedding-bag", "torch embedding-bag 2 threads"]);
+    const frozen = await examplesPerSecond({ ...benchModel, freeze: true }, split);
+    process.stdout.write(
+      `expbook embedding-bag frozen table (1 run): examples_per_s=${frozen.rate.toFixed(0)}\n`,
+    );
+  }
   const cnnSplit = { ...split, train: split.train.slice(0, 1024) };
+  const cnnFile = exportSplit("cnn-train.jsonl", cnnSplit);
   const cnnModel = { ...benchModel, model: "cnn", hidden: 64, kernelSize: 3, epochs: 1 };
-  const cnn = await examplesPerSecond(cnnModel, cnnSplit);
-  process.stdout.write(
-    `expbook 1-D CNN (64 filters, width 3, ${cnn.backend}) on ${cnnSplit.train.length} train rows: examples_per_s=${cnn.rate.toFixed(0)}\n`,
+  const cnnArgs = ["--epochs", "1", "--limit", String(cnnSplit.train.length)];
+  let cnnBackend = "";
+  const cnnFigures = await alternate(
+    [
+      {
+        name: "expbook 1-D CNN",
+        run: async () => {
+          const cnn = await examplesPerSecond(cnnModel, cnnSplit);
+          cnnBackend = cnn.backend;
+          return cnn.rate;
+        },
+      },
+      {
+        name: "torch Conv1d 1 thread",
+        run: () => torchPeer("conv1d_torch.py", cnnFile, [...cnnArgs, "--threads", "1"]),
+      },
+      {
+        name: "torch Conv1d 2 threads",
+        run: () => torchPeer("conv1d_torch.py", cnnFile, [...cnnArgs, "--threads", "2"]),
+      },
+    ],
+    flags.rounds,
   );
+  process.stdout.write(
+    `1-D CNN: 64 filters, width 3, train n=${cnnSplit.train.length}, epochs 1, expbook backend ${cnnBackend}\n`,
+  );
+  printFigures(cnnFigures, "examples/s");
+  ratios.push([cnnFigures, "expbook 1-D CNN", "torch Conv1d 1 thread"]);
+  ratios.push([cnnFigures, "expbook 1-D CNN", "torch Conv1d 2 threads"]);
   const cnnFrozen = await examplesPerSecond({ ...cnnModel, freeze: true }, cnnSplit);
-  process.stdout.write(`expbook 1-D CNN frozen table: examples_per_s=${cnnFrozen.rate.toFixed(0)}\n`);
+  process.stdout.write(`expbook 1-D CNN frozen table (1 run): examples_per_s=${cnnFrozen.rate.toFixed(0)}\n`);
+  for (const line of blasLines) process.stdout.write(`peer ${line}\n`);
+  const loadAfter = printLoad("after");
+  const gate = { quiet: loadBefore <= 0.5 && loadAfter <= 0.5, noisy: flags.noisy };
+  for (const [figures, a, b] of ratios) printRatio(figures, a, b, gate);
 } finally {
   rmSync(work, { recursive: true, force: true });
-}
-
-async function benchBag(): Promise<void> {
-  const bag = await examplesPerSecond(benchModel, split);
-  process.stdout.write(
-    `expbook embedding-bag (${bag.backend}, lazy Adam table + tfjs head) train n=${split.train.length} epochs=2: ` +
-      `examples_per_s=${bag.rate.toFixed(0)}\n`,
-  );
-  const torch = torchPeer();
-  if (torch !== undefined) {
-    process.stdout.write(`ratio expbook/torch = ${(bag.rate / torch).toFixed(2)}\n`);
-  }
-  const frozen = await examplesPerSecond({ ...benchModel, freeze: true }, split);
-  process.stdout.write(`expbook embedding-bag frozen table: examples_per_s=${frozen.rate.toFixed(0)}\n`);
 }

@@ -3,7 +3,9 @@
 // repeated with a deterministic ~10% token drop-out per copy), with the stratified test e-mails
 // (seed 1) as queries. Targets on one core: dense >= 240 q/s one at a time and >= 2,000 q/s batched
 // (faiss IndexFlatIP did 238 and 4,650 on this machine when the issue was filed; the peer is
-// measured again in the same run when Debian's python3-faiss is installed), BM25 >= 100 q/s. Batched search screens
+// measured in the same run when Debian's python3-faiss is installed), BM25 >= 100 q/s. Dense search and
+// the faiss peer run in turn for `--rounds=N` rounds (default 5) and are reported as best and median, with
+// ratios of bests only on a quiet machine unless `--noisy` is given (bench/paired-rounds.ts). Batched search screens
 // with int16 codes and rescores survivors in float32, so its hits must equal one-at-a-time search.
 // RAG_BENCH_DOCS overrides the document count (e.g. for a quick look).
 import { spawnSync } from "node:child_process";
@@ -17,10 +19,13 @@ import { loadPretrainedVectors } from "../src/embeddings/pretrained-vectors.js";
 import { meanVectorEmbedder, normalised } from "../src/embeddings/index.js";
 import { DenseIndex, type KbDocument, KnowledgeBase } from "../src/rag/index.js";
 import { createRng } from "../src/util/random.js";
+import { printFigures, printLoad, printRatio, roundsFlags } from "./paired-rounds.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
+const flags = roundsFlags();
+const loadBefore = printLoad("before");
 const targetDocs = Number(process.env.RAG_BENCH_DOCS ?? 100_000);
 const k = 10;
 
@@ -90,7 +95,8 @@ line("BM25 top-10, one query at a time (target 100)", rate(queries.length, t));
 const vectors = await loadPretrainedVectors();
 const embedder = meanVectorEmbedder(vectors);
 before = memory();
-const dense = new DenseIndex(embedder.dim);
+const dim = embedder.dim;
+const dense = new DenseIndex(dim);
 t = timed(() => {
   documents.forEach((doc, slot) => {
     dense.add(slot, embedder.embed(doc.text.split(" ")));
@@ -107,20 +113,45 @@ line(
 );
 const queryVectors = queries.map((query) => embedder.embed(tokenize(query)));
 dense.search(queryVectors[0] as Float32Array, k);
-t = timed(() => {
-  for (const vector of queryVectors) hits += dense.search(vector, k).length;
-});
-const single = t;
-line("dense top-10, one query at a time (target 240)", rate(queries.length, t));
 // Warm-up, as for one-at-a-time search: V8 runs a WebAssembly function in its baseline tier until the
 // optimising compiler has finished it in the background.
 dense.searchBatch(queryVectors.slice(0, 64), k);
+const peerFiles = writePeerFiles(dense, documents.length, queryVectors);
 let batched: ReturnType<DenseIndex["searchBatch"]> = [];
-t = timed(() => {
-  batched = dense.searchBatch(queryVectors, k);
-});
-const batch = t;
-line("dense top-10, batched (target 2,000)", rate(queries.length, t));
+let peer: FaissFigures | undefined;
+let peerMissing = false;
+const figures = new Map<string, number[]>([
+  ["expbook dense one at a time", []],
+  ["expbook dense batched", []],
+]);
+const record = (name: string, value: number): void => {
+  figures.set(name, [...(figures.get(name) ?? []), value]);
+};
+process.stdout.write(`rounds: ${flags.rounds}, expbook and faiss in turn (queries/s, wall)\n`);
+try {
+  for (let round = 0; round < flags.rounds; round++) {
+    t = timed(() => {
+      for (const vector of queryVectors) hits += dense.search(vector, k).length;
+    });
+    record("expbook dense one at a time", queries.length / t.wall);
+    t = timed(() => {
+      batched = dense.searchBatch(queryVectors, k);
+    });
+    record("expbook dense batched", queries.length / t.wall);
+    if (!peerMissing) {
+      const figures = faissPeer(peerFiles);
+      if (figures === undefined) peerMissing = true;
+      else {
+        peer = figures;
+        record("faiss IndexFlatIP one at a time", figures.single_qps);
+        record("faiss IndexFlatIP batched", figures.batched_qps);
+      }
+    }
+  }
+} finally {
+  rmSync(peerFiles.dir, { recursive: true, force: true });
+}
+printFigures(figures, "queries/s");
 const agree = batched.every(
   (list, i) => JSON.stringify(list) === JSON.stringify(dense.search(queryVectors[i] as Float32Array, k)),
 );
@@ -128,21 +159,18 @@ line("batched top-10 identical to one-at-a-time", String(agree));
 const stats = dense.batchStats;
 line("batched: documents rescored exactly per query", (stats.rescored / stats.queries).toFixed(1));
 if (!agree) throw new Error("batched search disagrees with one-at-a-time search");
-const peer = faissPeer(dense, documents.length, queryVectors);
 if (peer !== undefined) {
-  line(
-    `peer faiss ${peer.faiss} IndexFlatIP, 1 thread`,
-    `${peer.single_qps.toFixed(0)} / ${peer.batched_qps.toFixed(0)} queries/s (one at a time / batched)`,
-  );
-  line(
-    "ratio expbook / faiss (one at a time / batched)",
-    `${(queries.length / single.wall / peer.single_qps).toFixed(2)} / ${(queries.length / batch.wall / peer.batched_qps).toFixed(2)}`,
-  );
+  const faiss = peer;
+  line(`peer faiss ${faiss.faiss}, 1 thread`, faiss.blas);
   const sameScores = batched.every((list, i) =>
-    list.every((hit, r) => Math.abs(hit.score - (peer.scores[i]?.[r] ?? Number.NaN)) < 1e-5),
+    list.every((hit, r) => Math.abs(hit.score - (faiss.scores[i]?.[r] ?? Number.NaN)) < 1e-5),
   );
   line("top-10 scores equal faiss's (within 1e-5)", String(sameScores));
 }
+const loadAfter = printLoad("after");
+const gate = { quiet: loadBefore <= 0.5 && loadAfter <= 0.5, noisy: flags.noisy };
+printRatio(figures, "expbook dense one at a time", "faiss IndexFlatIP one at a time", gate);
+printRatio(figures, "expbook dense batched", "faiss IndexFlatIP batched", gate);
 if (hits === 0) throw new Error("no hits: the benchmark is broken");
 
 interface FaissFigures {
@@ -150,37 +178,47 @@ interface FaissFigures {
   single_qps: number;
   batched_qps: number;
   scores: number[][];
+  blas: string;
 }
 
-/** faiss IndexFlatIP on the same unit vectors (bench/peers/faiss_flat.py), when Debian's python3-faiss is present. */
-function faissPeer(index: DenseIndex, count: number, queryVectors: Float32Array[]): FaissFigures | undefined {
+/** Writes the unit document and query vectors for the faiss peer to a temporary directory. */
+function writePeerFiles(
+  index: DenseIndex,
+  count: number,
+  queryVectors: Float32Array[],
+): { dir: string; docs: string; queries: string } {
+  const dir = mkdtempSync(join(tmpdir(), "expbook-bench-rag-"));
+  const docs = new Float32Array(count * index.dim);
+  for (let slot = 0; slot < count; slot++) docs.set(index.vector(slot), slot * index.dim);
+  const unitQueries = new Float32Array(queryVectors.length * index.dim);
+  queryVectors.forEach((vector, i) => {
+    unitQueries.set(normalised(vector), i * index.dim);
+  });
+  writeFileSync(join(dir, "docs.f32"), docs);
+  writeFileSync(join(dir, "queries.f32"), unitQueries);
+  return { dir, docs: join(dir, "docs.f32"), queries: join(dir, "queries.f32") };
+}
+
+/**
+ * One run of faiss IndexFlatIP on the same unit vectors (bench/peers/faiss_flat.py) when Debian's
+ * python3-faiss is present, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment.
+ */
+function faissPeer(files: { docs: string; queries: string }): FaissFigures | undefined {
   const probe = spawnSync("/usr/bin/python3", ["-c", "import faiss"], { encoding: "utf8" });
   if (probe.status !== 0) {
     process.stdout.write("peer skipped: /usr/bin/python3 has no faiss (apt-get install python3-faiss)\n");
     return undefined;
   }
-  const work = mkdtempSync(join(tmpdir(), "expbook-bench-rag-"));
-  try {
-    const docs = new Float32Array(count * index.dim);
-    for (let slot = 0; slot < count; slot++) docs.set(index.vector(slot), slot * index.dim);
-    const unitQueries = new Float32Array(queryVectors.length * index.dim);
-    queryVectors.forEach((vector, i) => {
-      unitQueries.set(normalised(vector), i * index.dim);
-    });
-    writeFileSync(join(work, "docs.f32"), docs);
-    writeFileSync(join(work, "queries.f32"), unitQueries);
-    const script = new URL("./peers/faiss_flat.py", import.meta.url).pathname;
-    const result = spawnSync(
-      "/usr/bin/python3",
-      [script, join(work, "docs.f32"), join(work, "queries.f32"), String(index.dim), String(k)],
-      { encoding: "utf8", maxBuffer: 64 * 2 ** 20, env: { ...process.env, OMP_NUM_THREADS: "1" } },
-    );
-    if (result.status !== 0) {
-      process.stdout.write(`peer failed: ${result.stderr.trim().split("\n").pop() ?? ""}\n`);
-      return undefined;
-    }
-    return JSON.parse(result.stdout) as FaissFigures;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+  const script = new URL("./peers/faiss_flat.py", import.meta.url).pathname;
+  const { OPENBLAS_CORETYPE: _coretype, OPENBLAS_L2_SIZE: _l2, ...env } = process.env;
+  const result = spawnSync("/usr/bin/python3", [script, files.docs, files.queries, String(dim), String(k)], {
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+    env: { ...env, OMP_NUM_THREADS: "1" },
+  });
+  if (result.status !== 0) {
+    process.stdout.write(`peer failed: ${result.stderr.trim().split("\n").pop() ?? ""}\n`);
+    return undefined;
   }
+  return JSON.parse(result.stdout) as FaissFigures;
 }

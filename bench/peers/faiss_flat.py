@@ -11,6 +11,8 @@ import time
 import faiss
 import numpy as np
 
+from peer_common import blas_line
+
 
 def main() -> None:
     docs_path, queries_path, dim, k = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -38,6 +40,7 @@ def main() -> None:
                 "batched_qps": len(queries) / batched,
                 "ids": ids.tolist(),
                 "scores": scores.tolist(),
+                "blas": blas_line(),
             }
         )
     )

@@ -34,6 +34,7 @@ export class EmbeddingTable {
   private readonly first: Float32Array | undefined;
   private readonly second: Float32Array | undefined;
   private step = 0;
+  private readonly scaledRow: Float64Array;
 
   constructor(weights: Float32Array, dim: number, options: SparseOptimizerOptions) {
     this.weights = weights;
@@ -43,6 +44,7 @@ export class EmbeddingTable {
     this.grad = new Float32Array(weights.length);
     this.touched = new Int32Array(this.rows);
     this.mark = new Uint8Array(this.rows);
+    this.scaledRow = new Float64Array(dim);
     this.first = options.optimizer === "adam" ? new Float32Array(weights.length) : undefined;
     this.second = options.optimizer === "sgd" ? undefined : new Float32Array(weights.length);
   }
@@ -50,19 +52,21 @@ export class EmbeddingTable {
   /** Mean of each selected text's token vectors (`rows.length × dim`); a zero vector for an empty text. */
   meanBag(texts: EncodedTexts, rows: readonly number[]): Float32Array {
     const { dim, weights } = this;
+    const { ids, offsets } = texts;
     const out = new Float32Array(rows.length * dim);
-    rows.forEach((row, b) => {
-      const start = texts.offsets[row] as number;
-      const end = texts.offsets[row + 1] as number;
+    for (let b = 0; b < rows.length; b++) {
+      const row = rows[b] as number;
+      const start = offsets[row] as number;
+      const end = offsets[row + 1] as number;
       const base = b * dim;
       for (let t = start; t < end; t++) {
-        const offset = (texts.ids[t] as number) * dim;
+        const offset = (ids[t] as number) * dim;
         for (let j = 0; j < dim; j++)
           out[base + j] = (out[base + j] as number) + (weights[offset + j] as number);
       }
       const count = end - start;
       if (count > 0) for (let j = 0; j < dim; j++) out[base + j] = (out[base + j] as number) / count;
-    });
+    }
     return out;
   }
 
@@ -102,19 +106,30 @@ export class EmbeddingTable {
 
   /** Backward of `meanBag`: scatters each text's pooled gradient / its length onto its token rows. */
   accumulateBag(texts: EncodedTexts, rows: readonly number[], pooledGrad: Float32Array): void {
-    const { dim, grad } = this;
-    rows.forEach((row, b) => {
-      const start = texts.offsets[row] as number;
-      const end = texts.offsets[row + 1] as number;
-      if (end === start) return;
+    const { dim, grad, mark, touched } = this;
+    const { ids, offsets } = texts;
+    // The scaled gradient in doubles, so each add is the same double sum, rounded once, as before.
+    const scaled = this.scaledRow;
+    let touchedCount = this.touchedCount;
+    for (let b = 0; b < rows.length; b++) {
+      const row = rows[b] as number;
+      const start = offsets[row] as number;
+      const end = offsets[row + 1] as number;
+      if (end === start) continue;
       const scale = 1 / (end - start);
       const base = b * dim;
+      for (let j = 0; j < dim; j++) scaled[j] = (pooledGrad[base + j] as number) * scale;
       for (let t = start; t < end; t++) {
-        const offset = this.touch(texts.ids[t] as number);
-        for (let j = 0; j < dim; j++)
-          grad[offset + j] = (grad[offset + j] as number) + (pooledGrad[base + j] as number) * scale;
+        const id = ids[t] as number;
+        if (mark[id] === 0) {
+          mark[id] = 1;
+          touched[touchedCount++] = id;
+        }
+        const offset = id * dim;
+        for (let j = 0; j < dim; j++) grad[offset + j] = (grad[offset + j] as number) + (scaled[j] as number);
       }
-    });
+    }
+    this.touchedCount = touchedCount;
   }
 
   /**

@@ -161,3 +161,39 @@ test("convolution windows equal tf.conv1d 'same' and their backward is the adjoi
     );
   }
 });
+
+test("meanBag and its backward round exactly as a float32 sum in token order (bit-identical runs)", () => {
+  for (let seed = 21; seed <= 30; seed++) {
+    const { rng, weights, encoded, batch } = randomCase(seed);
+    const table = new EmbeddingTable(weights.slice(), dim, {
+      optimizer: "sgd",
+      learningRate: 1,
+      weightDecay: 0,
+    });
+    const pooled = table.meanBag(encoded, batch);
+    const pooledGrad = Float32Array.from({ length: batch.length * dim }, () => rng.normal());
+    table.accumulateBag(encoded, batch, pooledGrad);
+    table.applyUpdate();
+    const expectedPooled = new Float32Array(batch.length * dim);
+    const expectedWeights = weights.slice();
+    const grad = new Float32Array(weights.length);
+    batch.forEach((row, b) => {
+      const start = encoded.offsets[row] as number;
+      const end = encoded.offsets[row + 1] as number;
+      for (let j = 0; j < dim; j++) {
+        let sum = 0;
+        for (let t = start; t < end; t++)
+          sum = Math.fround(sum + (weights[(encoded.ids[t] as number) * dim + j] as number));
+        expectedPooled[b * dim + j] = end > start ? sum / (end - start) : 0;
+        for (let t = start; t < end; t++) {
+          const i = (encoded.ids[t] as number) * dim + j;
+          grad[i] = (grad[i] as number) + (pooledGrad[b * dim + j] as number) * (1 / (end - start));
+        }
+      }
+    });
+    for (let i = 0; i < weights.length; i++)
+      expectedWeights[i] = (expectedWeights[i] as number) - (grad[i] as number);
+    assert.deepEqual(pooled, expectedPooled);
+    assert.deepEqual(table.weights, expectedWeights);
+  }
+});
