@@ -15,11 +15,13 @@ const timer = setInterval(() => {
 
 /**
  * Stops this process when its parent goes away (the parent was killed, even with SIGKILL): SIGTERM
- * first, so live runs record how they ended, then SIGKILL if the main thread is stuck in synchronous
- * work. The check runs every `intervalMs` in a separate thread, so an orphan stops within about
- * `intervalMs + graceMs`.
+ * first, so live runs record how they ended (`killed`) at the main thread's next yield, then SIGKILL
+ * if the main thread is still stuck in synchronous work (its run then reads `crashed`). The check runs
+ * every `intervalMs` in a separate thread, so an orphan stops within about `intervalMs + graceMs`
+ * however long its synchronous loop; the grace is generous because a loaded machine makes one training
+ * step slow, and a `killed` record says more than a `crashed` one.
  */
-export function watchParent(intervalMs = 200, graceMs = 600): void {
+export function watchParent(intervalMs = 200, graceMs = 3_000): void {
   const watchdog = new Worker(watchdogSource, {
     eval: true,
     workerData: { parent: process.ppid, intervalMs, graceMs },
