@@ -26,6 +26,7 @@ interface ListedRun {
   id: string;
   status: string;
   tags?: Record<string, string | boolean>;
+  latest?: Record<string, number>;
 }
 
 async function listRuns(store: string): Promise<ListedRun[]> {
@@ -112,7 +113,10 @@ describe("an interrupted study", () => {
     while (Date.now() < deadline) {
       await sleep(200);
       const runs = await listRuns(store).catch(() => []);
-      if (runs.some((run) => run.tags?.stage === "final" && run.status === "running")) break;
+      // Interrupt it while it trains (a first epoch logged), where the worker yields every ~50 ms; a
+      // worker stuck longer than the watchdog's grace in one synchronous step is SIGKILLed instead.
+      const training = (run: ListedRun) => Object.keys(run.latest ?? {}).length > 0;
+      if (runs.some((run) => run.tags?.stage === "final" && run.status === "running" && training(run))) break;
     }
     child.kill("SIGINT");
     const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
