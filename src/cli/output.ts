@@ -1,14 +1,7 @@
+import { escapeControl } from "../util/control-characters.js";
 import { isUserError } from "../util/errors.js";
 
-/**
- * Escapes control characters (C0 other than newline and tab, DEL, C1; ESC among them) so text from
- * files and runs cannot move the cursor, retitle or clear the terminal. `oneLine` escapes newlines too.
- */
-export function escapeControl(text: string, oneLine = false): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  const pattern = oneLine ? /[\u0000-\u001f\u007f-\u009f]/g : /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-  return text.replace(pattern, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
+export { escapeControl };
 
 /** Writes one JSON document to stdout (the only thing `--json` commands print there). */
 export function printJson(value: unknown): void {

@@ -1,3 +1,4 @@
+import { escapeControl } from "../util/control-characters.js";
 const htmlEntities: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",
@@ -33,7 +34,7 @@ export function jsonForScript(value: unknown): string {
  * (Markdown renderers pass raw HTML through), pipes and backslashes are escaped, newlines become spaces.
  */
 export function escapeMarkdown(text: string): string {
-  return text
+  return escapeControl(text)
     .replace(/[&<>]/g, (char) => htmlEntities[char] ?? char)
     .replace(/([\\|])/g, "\\$1")
     .replace(/\r?\n/g, " ");

@@ -63,3 +63,12 @@ test("escapeHtml leaves no markup and keeps the text readable", () => {
 test("escapeMarkdown neutralises HTML and table pipes", () => {
   assert.equal(escapeMarkdown("a|b <img src=x>\nc"), "a\\|b &lt;img src=x&gt; c");
 });
+
+test("escapeMarkdown leaves no control character in a report (ESC, NUL, C1), and shows each as \\uXXXX", () => {
+  const hostile = "run\u001b[2J\u001b]0;pwned\u0007\u0000\u009bname\u007f";
+  const escaped = escapeMarkdown(hostile);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
+  assert.doesNotMatch(escaped, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  for (const code of ["001b", "0007", "0000", "009b", "007f"]) assert.ok(escaped.includes(`u${code}`), code);
+  assert.ok(escaped.startsWith("run") && escaped.endsWith("u007f"));
+});
