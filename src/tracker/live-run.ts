@@ -250,13 +250,7 @@ export class LiveRun implements Run, OpenRun {
       writeError = caught as StoreError;
     }
     this.ended = writeError !== null && status === "finished" ? "failed" : status;
-    clearInterval(this.flushTimer);
-    clearInterval(this.heartbeatTimer);
-    untrackOpenRun(this);
-    if (this.seriesFd !== null) {
-      closeSync(this.seriesFd);
-      this.seriesFd = null;
-    }
+    this.release();
     if (this.gone) throw writeError as StoreError;
     this.doc.data.status = this.ended;
     this.doc.data.endedAt = new Date().toISOString();
@@ -272,19 +266,24 @@ export class LiveRun implements Run, OpenRun {
     if (writeError !== null) throw writeError;
   }
 
+  /** Stops the run's timers, forgets it in the process hooks and closes its metrics file. */
+  private release(): void {
+    clearInterval(this.flushTimer);
+    clearInterval(this.heartbeatTimer);
+    untrackOpenRun(this);
+    if (this.seriesFd !== null) {
+      closeSync(this.seriesFd);
+      this.seriesFd = null;
+    }
+  }
+
   /** Stops the run (without recreating anything) when its folder was removed under it. */
   private assertFolder(): void {
     if (!this.gone && existsSync(this.layout.runFile(this.id))) return;
     if (!this.gone) {
       this.gone = true;
       this.ended = "failed";
-      clearInterval(this.flushTimer);
-      clearInterval(this.heartbeatTimer);
-      untrackOpenRun(this);
-      if (this.seriesFd !== null) {
-        closeSync(this.seriesFd);
-        this.seriesFd = null;
-      }
+      this.release();
     }
     throw new StoreError(
       `run ${this.id} was removed from ${this.layout.root} while it was running (expbook rm?); its data is gone — start a new run`,
