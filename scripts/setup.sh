@@ -9,7 +9,7 @@ if command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     jupyter-notebook jupyter-nbconvert jupyter-client python3-ipykernel \
-    python3-sklearn python3-scipy python3-numpy python3-torch python3-faiss python3-threadpoolctl chromium >/dev/null
+    python3-sklearn python3-scipy python3-numpy python3-torch python3-faiss python3-threadpoolctl chromium postgresql >/dev/null
 fi
 npm ci --no-audit --no-fund
 PATH="$PWD/node_modules/.bin:$PATH" npx --no-install tslab install --python=/usr/bin/python3 --binary="$PWD/node_modules/.bin/tslab"
