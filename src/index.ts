@@ -15,6 +15,7 @@ export {
 export type { FinetunedModel, ModelMeta } from "./finetune/finetuned-model.js";
 export type { EpochRecord, NetworkFitOptions, NetworkFitResult } from "./finetune/fit-network.js";
 export { type FinetuneParams, finetuneParams } from "./finetune/params.js";
+export { maxAutoBatchSize, type TrainingBudget, trainingBudget } from "./finetune/training-budget.js";
 export * from "./embeddings/index.js";
 export { loadFinetunedEmbedder } from "./finetune/finetuned-embedder.js";
 export * from "./priors/index.js";

@@ -291,6 +291,7 @@ export const finetuneSystem: SystemDefinition<typeof finetuneParams> = defineSys
   description:
     "fine-tuned embedding-bag / 1-D CNN text model (GloVe or random init) or tabular MLP, TensorFlow.js",
   params: finetuneParams,
+  tfjs: true,
   run: runFinetune,
 });
 

@@ -12,12 +12,17 @@ import type { Tracker } from "../tracker/tracker.js";
 import type { JsonValue } from "../tracker/types.js";
 import { writePredictionRows } from "../tracker/records/prediction-row.js";
 import { predictionRows } from "./prediction-rows.js";
+import type { SystemModule } from "./system-module.js";
 import { scorePredictionRows } from "./score-predictions.js";
 
 /** Everything one run of one system needs. */
 export interface FitRequest {
-  /** A built-in kind's name, or a definition from `defineSystem`. */
-  kind: string | SystemDefinition;
+  /**
+   * A built-in kind's name, a definition from `defineSystem`, or a module `loadSystemModule` loaded.
+   * A run of a definition passed inline (not from a module) records no way to load it again, so
+   * `expbook rerun` refuses it; pass the module (`kind: await loadSystemModule("systems/my.js")`) instead.
+   */
+  kind: string | SystemDefinition | SystemModule;
   /**
    * The module a definition came from (a study's `"module"` system): recorded, with its source hash, so
    * `expbook rerun` loads it again and an edited module shows as a changed fact.
@@ -92,8 +97,19 @@ export function recordedParams(
   };
 }
 
-function kindName(kind: string | SystemDefinition): string {
-  return typeof kind === "string" ? kind : kind.kind;
+function isSystemModule(kind: FitRequest["kind"]): kind is SystemModule {
+  return typeof kind === "object" && "definition" in kind && "path" in kind && "hash" in kind;
+}
+
+function kindName(kind: FitRequest["kind"]): string {
+  return typeof kind === "string" ? kind : isSystemModule(kind) ? kind.definition.kind : kind.kind;
+}
+
+/** The request with a module given as `kind` split into its definition and its `module` record. */
+function normalized(request: FitRequest): FitRequest & { kind: string | SystemDefinition } {
+  const { kind } = request;
+  if (!isSystemModule(kind)) return { ...request, kind };
+  return { ...request, kind: kind.definition, module: { path: kind.path, hash: kind.hash } };
 }
 
 /** A module inside the project is recorded relative to its root, so a rerun works from any clone. */
@@ -103,14 +119,25 @@ function recordedModulePath(path: string): string {
   return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
+/**
+ * Starts the TensorFlow.js backend of a system that trains with it (`tfjs: true`, built-in or a user's),
+ * honouring a `backend` param, so the run records which backend and tfjs version it trained on.
+ */
 async function backendFacts(
-  kind: string,
+  system: SystemDefinition,
   params: Record<string, unknown>,
 ): Promise<{ backend?: string; tfjsVersion?: string }> {
-  if (kind !== "finetune") return {};
+  if (system.tfjs !== true) return {};
   const { selectBackend } = await import("../finetune/backend.js");
   const info = await selectBackend(typeof params.backend === "string" ? params.backend : undefined);
   return { backend: info.backend, tfjsVersion: info.tfjsVersion };
+}
+
+/** The backend TensorFlow.js ended the run on: a system may switch (tf.setBackend) after the start. */
+async function finalBackend(env: { backend?: string }): Promise<string | undefined> {
+  if (env.backend === undefined) return undefined;
+  const tf = await import("@tensorflow/tfjs");
+  return tf.getBackend() ?? env.backend;
 }
 
 async function linkedRun(tracker: Tracker, idOrPrefix: string): Promise<LinkedRun> {
@@ -136,11 +163,12 @@ async function linkedRun(tracker: Tracker, idOrPrefix: string): Promise<LinkedRu
  * metrics (`val_*`, `test_*`) and per-example predictions with citations. A failure marks the run
  * failed (keeping the series logged so far) and is rethrown.
  */
-export async function fitSystem(request: FitRequest): Promise<FitResult> {
+export async function fitSystem(given: FitRequest): Promise<FitResult> {
+  const request = normalized(given);
   const system = typeof request.kind === "string" ? await loadSystem(request.kind) : request.kind;
   const kind = system.kind;
   const params = validateSystemParams(system, request.params ?? {});
-  const env = await backendFacts(kind, params);
+  const env = await backendFacts(system, params);
   const train =
     request.labelled === undefined
       ? request.split.train
@@ -177,6 +205,7 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
       splitFingerprint: request.split.info.fingerprints.split,
       findRun: (idOrPrefix) => linkedRun(request.tracker, idOrPrefix),
     });
+    const backend = await finalBackend(env);
     const rows = [
       ...predictionRows("val", request.split.val, output.valPredictions, dataset.task),
       ...(scoreTest ? predictionRows("test", request.split.test, output.testPredictions, dataset.task) : []),
@@ -197,7 +226,7 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
       n_val: request.split.val.length,
       n_test: scoreTest ? request.split.test.length : 0,
       ...(request.labelled !== undefined ? { n_labelled: train.length } : {}),
-      ...(env.backend ? { backend: env.backend } : {}),
+      ...(backend ? { backend, tfjs_version: env.tfjsVersion ?? "unknown" } : {}),
       ...(dataset.positiveLabel && dataset.labels.length === 2
         ? { positive_label: dataset.positiveLabel }
         : {}),
@@ -207,7 +236,7 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
     if (output.tags) run.tag(output.tags);
     await writePredictionRows(run, rows, { task: dataset.task });
     await run.finish();
-    return { runId: run.id, status: "finished", ...(env.backend ? { backend: env.backend } : {}), summary };
+    return { runId: run.id, status: "finished", ...(backend ? { backend } : {}), summary };
   } catch (error) {
     await run.fail(error);
     if (isUserError(error)) {

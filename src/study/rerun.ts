@@ -10,6 +10,7 @@ import { stageOf } from "../tracker/records/run-tags.js";
 import type { Tracker } from "../tracker/tracker.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
 import { InputError } from "../util/errors.js";
+import { isSystemKind } from "./builtin-systems.js";
 import { fitSystem } from "./fit-system.js";
 import { loadSystemModule } from "./system-module.js";
 
@@ -87,7 +88,8 @@ export function changedFacts(original: RunRecord, rerun: RunRecord): ChangedFact
     ["data fingerprint", original.datasetFingerprint, rerun.datasetFingerprint],
     ["system module source", original.params.module_hash, rerun.params.module_hash],
     ["split fingerprint", original.splitFingerprint, rerun.splitFingerprint],
-    ["backend", original.env.backend ?? original.summary.backend, rerun.env.backend ?? rerun.summary.backend],
+    // The summary holds the backend the run ended on (a system may switch after the start), env the start.
+    ["backend", original.summary.backend ?? original.env.backend, rerun.summary.backend ?? rerun.env.backend],
     ["tfjs version", original.env.tfjsVersion, rerun.env.tfjsVersion],
     ["node version", original.env.node, rerun.env.node],
     ["expbook version", original.env.expbookVersion, rerun.env.expbookVersion],
@@ -149,6 +151,11 @@ export async function rerunRun(
   const kind = params.kind;
   if (typeof kind !== "string")
     throw new InputError(`run ${original.id} has no recorded system kind, so it cannot be rerun`);
+  if (typeof params.module !== "string" && !isSystemKind(kind)) {
+    throw new InputError(
+      `run ${original.id} used system kind "${kind}", which is no built-in and was fitted without a module file (a definition passed inline), so it cannot be rerun; put the system in a module (export default defineSystem(...)) and fit it with fitSystem({ kind: await loadSystemModule("path/to/it.js") }) or a study's "module"`,
+    );
+  }
   const { name, ...datasetOptions } = asObject(params.dataset, "dataset", original.id) as {
     name: string;
   } & Record<string, JsonValue>;

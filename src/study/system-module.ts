@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { definitionProblem } from "../systems/define-system.js";
 import type { SystemDefinition } from "../systems/system.js";
@@ -27,11 +28,13 @@ export function definitionOf(namespace: unknown, where: string): SystemDefinitio
 }
 
 /**
- * Imports a system module (compiled JavaScript) by absolute path and checks its default export. The
+ * Imports a system module (compiled JavaScript; a relative path is taken from the working directory) and
+ * checks its default export. The
  * import URL carries the source hash, so a long-lived process (a notebook, a worker) loads an edited
  * module afresh instead of the copy Node cached under the same path.
  */
-export async function loadSystemModule(path: string): Promise<SystemModule> {
+export async function loadSystemModule(given: string): Promise<SystemModule> {
+  const path = resolve(given);
   let source: string;
   try {
     source = readFileSync(path, "utf8");

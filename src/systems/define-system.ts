@@ -22,6 +22,8 @@ export function defineSystem<S extends z.ZodType>(definition: {
   kind: string;
   description: string;
   params: S;
+  /** Trains with TensorFlow.js: the run records its backend and tfjs version (see SystemDefinition). */
+  tfjs?: boolean;
   run(context: SystemContext<z.output<S>>): Promise<SystemOutput>;
 }): SystemDefinition<S> {
   return Object.freeze({ ...definition });
@@ -42,5 +44,7 @@ export function definitionProblem(value: unknown): string | undefined {
   if (params === null || typeof params !== "object" || typeof params.safeParse !== "function")
     return "has no zod params schema";
   if (typeof candidate.run !== "function") return "has no run(context) function";
+  if (candidate.tfjs !== undefined && typeof candidate.tfjs !== "boolean")
+    return "has a tfjs flag that is not true or false";
   return undefined;
 }

@@ -99,5 +99,10 @@ export interface SystemDefinition<S extends z.ZodType = z.ZodType> {
   description: string;
   /** Validates and fills defaults for this system's params; unknown keys are rejected. */
   params: S;
+  /**
+   * True when the system trains with TensorFlow.js: `fitSystem` then starts expbook's backend before
+   * the run (the fastest available, or a `backend` param) and records the backend and tfjs version on it.
+   */
+  tfjs?: boolean;
   run(context: SystemContext<z.output<S>>): Promise<SystemOutput>;
 }
