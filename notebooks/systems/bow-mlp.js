@@ -2,7 +2,7 @@
 // bag-of-words counts. Plain JavaScript (ES module), so Node and expbook's worker processes import it
 // as it is; a TypeScript system is compiled to a file like this one first.
 import * as tf from "@tensorflow/tfjs";
-import { defineSystem, trainingBudget } from "expbook";
+import { createRng, defineSystem, trainingBudget } from "expbook";
 import { z } from "zod";
 
 const params = z
@@ -64,8 +64,12 @@ export default defineSystem({
       }),
     );
     model.compile({ optimizer: tf.train.adam(learningRate), loss: "categoricalCrossentropy" });
-    const [x, y, xVal, yVal] = [features(ctx.train), targets(ctx.train), features(ctx.val), targets(ctx.val)];
-    // No shuffling: the seeded initialisation alone makes the run repeat exactly (`expbook rerun`).
+    // Training rows in a seeded random order (the split keeps the dataset's order, class by class);
+    // tfjs's own shuffling would use Math.random, and the run could not repeat exactly.
+    const rng = createRng(ctx.seed);
+    const order = ctx.train.map((row) => ({ row, key: rng.next() })).sort((a, b) => a.key - b.key);
+    const train = order.map(({ row }) => row);
+    const [x, y, xVal, yVal] = [features(train), targets(train), features(ctx.val), targets(ctx.val)];
     const history = await model.fit(x, y, {
       epochs: budget.epochs,
       batchSize: budget.batchSize,

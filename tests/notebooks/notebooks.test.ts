@@ -47,9 +47,70 @@ function readCells(path: string): Cell[] {
   return (JSON.parse(readFileSync(path, "utf8")) as { cells: Cell[] }).cells;
 }
 
+/** Everything a code cell printed or displayed as text. */
+const cellText = (cell: Cell): string =>
+  (cell.outputs ?? []).map((output) => joined(output.text) + joined(output.data?.["text/plain"])).join("\n");
+
+/** Checks of what particular notebooks show, beyond running without errors (given their code cells). */
+const notebookChecks: Record<string, (code: Cell[]) => Promise<void>> = {
+  "07-own-model.ipynb": checkOwnModel,
+};
+
+/** Notebook 07: the module system in a 3-seed study with paired tests, then a served model over `http`. */
+async function checkOwnModel(code: Cell[]): Promise<void> {
+  const text = code.map(cellText);
+  assert.match(text[0] ?? "", /^bow-mlp: .*tfjs MLP.*\(source hash [0-9a-f]{16}\)/m);
+  assert.match(text[2] ?? "", /12 run\(s\) ran, 0 reused, 0 failed, seeds 1, 2, 3/);
+  // The module's runs trained on a recorded backend, to finetune's step floor.
+  const mlp = /bow-mlp runs: (.*)/.exec(text[3] ?? "")?.[1] ?? "";
+  const runs = [...mlp.matchAll(/seed (\d) (\d+) steps on (\w+) \(tfjs \d+\.\d+\.\d+\)/g)];
+  assert.deepEqual(
+    runs.map((run) => run[1]),
+    ["1", "2", "3"],
+    mlp,
+  );
+  for (const run of runs) {
+    assert.ok(Number(run[2]) >= 100, `${run[0]}: fewer steps than minSteps`);
+    assert.ok(["tensorflow", "wasm", "cpu"].includes(run[3] ?? ""), run[0]);
+  }
+  // The report's significance table: the best system, then each other one with its paired test.
+  const table = text[4] ?? "";
+  const systems = ["bow-mlp", "finetune-glove", "rag-bm25", "tfidf-logreg"];
+  const best = /\(best: ([\w-]+)\)/.exec(table)?.[1] ?? "";
+  assert.ok(systems.includes(best), table);
+  for (const system of systems.filter((name) => name !== best)) {
+    const row = new RegExp(
+      `^${system}\\s+(-?\\d\\.\\d{4})\\s+\\[(-?\\d\\.\\d{4}), (-?\\d\\.\\d{4})\\]\\s+(\\d\\.\\d{3})\\s+(\\d\\.\\d{3})\\s+(yes|no)$`,
+      "m",
+    ).exec(table);
+    assert.ok(row, `no significance row for ${system} in\n${table}`);
+    const [difference, low, high, p, holm] = row.slice(1, 6).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    assert.ok(difference <= 0 && low <= difference && difference <= high, row[0]);
+    assert.ok(p <= holm && holm <= 1, `Holm never lowers p: ${row[0]}`);
+    assert.equal(row[6], holm < 0.05 ? "yes" : "no", row[0]);
+  }
+  // The http system scores the served run's model exactly as the run scored itself, then from its cache.
+  const url = /serving run \S+ at (http:\/\/127\.0\.0\.1:\d+)/.exec(text[5] ?? "")?.[1];
+  assert.ok(url, text[5]);
+  const own = /scoring itself: test F1 (\d\.\d{4})/.exec(text[6] ?? "")?.[1];
+  const served = /over HTTP: +test F1 (\d\.\d{4})/.exec(text[6] ?? "")?.[1];
+  assert.ok(own !== undefined && Number(own) > 0.5, text[6]);
+  assert.equal(served, own);
+  assert.match(text[7] ?? "", /server stopped/);
+  assert.match(text[7] ?? "", new RegExp(`from the cache: test F1 ${own} \\(same: true\\)`));
+  // The notebook stopped the server it started.
+  await assert.rejects(fetch(`${url}/healthz`), "the server is still answering after the notebook");
+}
+
 describe("notebooks execute under Jupyter with the tslab kernel", () => {
-  test("there are notebooks 01 to 06", () => {
-    for (const prefix of ["01-", "02-", "03-", "04-", "05-", "06-"]) {
+  test("there are notebooks 01 to 07", () => {
+    for (const prefix of ["01-", "02-", "03-", "04-", "05-", "06-", "07-"]) {
       assert.ok(
         notebooks.some((name) => name.startsWith(prefix)),
         `missing notebooks/${prefix}*.ipynb`,
@@ -58,7 +119,7 @@ describe("notebooks execute under Jupyter with the tslab kernel", () => {
   });
 
   for (const name of notebooks) {
-    test(name, () => {
+    test(name, async () => {
       const source = readCells(join(notebooksDir, name));
       assert.ok(
         source.every((cell) => !cell.outputs || cell.outputs.length === 0),
@@ -74,6 +135,7 @@ describe("notebooks execute under Jupyter with the tslab kernel", () => {
       const outputs = code.flatMap((cell) => cell.outputs ?? []);
       const error = outputs.find((output) => output.output_type === "error");
       assert.equal(error, undefined, `${error?.ename}: ${error?.evalue}`);
+      await notebookChecks[name]?.(code);
       const withOutput = code.filter((cell) => (cell.outputs?.length ?? 0) > 0).length;
       assert.ok(
         withOutput >= code.length / 2,
