@@ -114,6 +114,15 @@ describe("fitSystem with a user's own definition", () => {
     assert.equal(JSON.parse(rerun.stdout).identical, true);
   });
 
+  test("a module whose tfjs flag is not a boolean is refused in one line", async () => {
+    const path = join(project, "systems", "odd.js");
+    writeFileSync(path, constantSource.replace('kind: "constant",', 'kind: "odd", tfjs: "yes",'));
+    await assert.rejects(loadSystemModule(path), {
+      name: "StudyError",
+      message: `the default export of system module ${path} has a tfjs flag that is not true or false`,
+    });
+  });
+
   test("a system that declares tfjs records its backend and tfjs version; one that does not, none", async () => {
     const mlp = await fit(await loadSystemModule(bowMlp), { params: { epochs: 1, minSteps: 0 } });
     assert.ok(
