@@ -29,9 +29,10 @@ export function definitionOf(namespace: unknown, where: string): SystemDefinitio
 
 /**
  * Imports a system module (compiled JavaScript; a relative path is taken from the working directory) and
- * checks its default export. The
- * import URL carries the source hash, so a long-lived process (a notebook, a worker) loads an edited
- * module afresh instead of the copy Node cached under the same path.
+ * checks its default export. The import URL carries the source hash, so a long-lived process (a notebook,
+ * a worker) loads an edited module afresh instead of the copy Node cached under the same path.
+ *
+ * @example const mine = await loadSystemModule("systems/bow-mlp.js"); await fitSystem({ kind: mine, ... });
  */
 export async function loadSystemModule(given: string): Promise<SystemModule> {
   const path = resolve(given);
