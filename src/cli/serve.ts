@@ -21,14 +21,14 @@ interface ServeFlags {
 
 const loopback = new Set(["127.0.0.1", "::1", "localhost"]);
 
-/** `expbook serve RUN`: serves a finetune or rag run over HTTP, recording a deployment run. */
+/** `expbook serve RUN`: serves a finetune, rag or tfidf-logreg run over HTTP, recording a deployment run. */
 export function register(program: Command): void {
   program
     .command("serve")
     .description(
-      "serve a finished finetune or rag run over HTTP; record predictions and feedback as a deployment run",
+      "serve a finished finetune, rag or tfidf-logreg run over HTTP; record predictions and feedback as a deployment run",
     )
-    .argument("<run>", "run id or a unique prefix of one (a finished finetune or rag run)")
+    .argument("<run>", "run id or a unique prefix of one (a finished finetune, rag or tfidf-logreg run)")
     .option("--host <host>", "address to bind (any but loopback needs --token)", "127.0.0.1")
     .option("--port <n>", "port to listen on (0: any free port)", "8080")
     .option("--token <t>", "bearer token every route but /healthz requires")

@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import {
   fitLogisticRegression,
   fitRidgeRegression,
   fitTfidf,
+  loadTfidfLogregModel,
   predictProbabilities,
+  predictTfidfLogreg,
   predictRidge,
   type SparseRow,
   stackRows,
@@ -159,7 +164,15 @@ test("TF-IDF + logistic regression on spam-assassin (stratified 70/15/15, seed 1
     alpha: 1,
     maxIterations: 300,
   });
-  const output = await tfidfLogregSystem.run(contextFor(spam, split, params, "/nonexistent"));
+  const dir = mkdtempSync(join(tmpdir(), "expbook-tfidf-"));
+  const output = await tfidfLogregSystem.run(contextFor(spam, split, params, dir));
+  // The saved model predicts exactly what the run predicted (labels and every probability).
+  const model = loadTfidfLogregModel(dir);
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(
+    split.test.map((example) => predictTfidfLogreg(model, example)),
+    output.testPredictions,
+  );
   const score = scoreClassification(
     split.test.map((row) => row.label as string),
     output.testPredictions.map((p) => p.label as string),
@@ -176,8 +189,13 @@ test("TF-IDF + logistic regression on spam-assassin (stratified 70/15/15, seed 1
 test("TF-IDF ridge regression predicts State of the Union years better than the training mean", async () => {
   const sotu = await loadDataset("sotu");
   const split = makeSplit(sotu, { strategy: "random", seed: 1 });
-  const output = await tfidfLogregSystem.run(
-    contextFor(sotu, split, tfidfLogregParams.parse({}), "/nonexistent"),
+  const dir = mkdtempSync(join(tmpdir(), "expbook-tfidf-"));
+  const output = await tfidfLogregSystem.run(contextFor(sotu, split, tfidfLogregParams.parse({}), dir));
+  const model = loadTfidfLogregModel(dir);
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(
+    split.test.map((example) => predictTfidfLogreg(model, example)),
+    output.testPredictions,
   );
   const truth = split.test.map((row) => row.target as number);
   const mean = split.train.reduce((s, row) => s + (row.target as number), 0) / split.train.length;
