@@ -125,6 +125,7 @@ describe("notebooks execute under Jupyter with the tslab kernel", () => {
     assert.ok(requests > 500, `${requests} requests`);
     assert.match(text, /HTTP equals expbook predict: 20 of 20/);
     assert.match(text, /expbook_feedback_total\{agrees="yes"\} \d+/);
+    assert.match(text, /SIGTERM: the server drained its requests and exited with code 0/);
     assert.match(text, new RegExp(`exported ${requests} feedback rows`));
     // The live estimate over every request is the share answered right.
     const live = /live accuracy: ([\d.]+) \[([\d.]+), ([\d.]+)\] over (\d+) requests/.exec(text);
