@@ -38,11 +38,23 @@ export function runKind(run: Pick<RunWithSeries, "params">): string {
 }
 
 /**
+ * A `feedback` run (a base system fitted with user feedback) saved its base system's model: it is served
+ * as that system, with the base system's own params.
+ */
+function servedSystemOf(run: RunWithSeries): RunWithSeries {
+  const { base, params } = run.params;
+  if (run.params.kind !== "feedback" || typeof base !== "string") return run;
+  const baseParams = params !== null && typeof params === "object" && !Array.isArray(params) ? params : {};
+  return { ...run, params: { ...run.params, ...baseParams, kind: base } };
+}
+
+/**
  * Loads the model a finished finetune, rag or tfidf-logreg run saved, for `expbook predict` and `expbook serve`.
  * Other kinds, and runs that did not finish, are a ModelError naming what to pick instead.
  */
 export async function loadRunPredictor(tracker: Tracker, runIdOrPrefix: string): Promise<RunPredictor> {
-  const run = await tracker.run(runIdOrPrefix);
+  const recorded = await tracker.run(runIdOrPrefix);
+  const run = servedSystemOf(recorded);
   const kind = runKind(run);
   const artifactDir = dirname(tracker.artifactPath(run.id, "model.json"));
   if (!(servableKinds as readonly string[]).includes(kind)) {

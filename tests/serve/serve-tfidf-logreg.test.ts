@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli, tempDir } from "../helpers/cli.js";
@@ -70,6 +70,53 @@ test("expbook serve on a tfidf-logreg run: the saved vocabulary, idf and weights
     const broken = await runCli(["predict", runId, "--input", input, "--store", store]);
     assert.notEqual(broken.code, 0);
     assert.match(broken.stderr.trim(), /^[^\n]*no fitted model at [^\n]*fit it again[^\n]*$/);
+  } finally {
+    await server?.stop();
+    dir.cleanup();
+  }
+});
+
+test("a feedback run is served as its base system: the model refitted on train plus exported feedback answers from what the feedback taught it", async () => {
+  const dir = tempDir();
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    const store = join(dir.path, "store");
+    const query = "zorblax quindle frobnitz wumpus";
+    const base = await fitRun(store, ["tfidf-logreg", "--dataset", "spam-assassin", "--labelled", "300"]);
+    const [before] = await predictWithCli(store, base, dir.path, [query]);
+    const taught = before?.label === "spam" ? "ham" : "spam";
+    // Feedback as `expbook feedback` exports it: users said the unseen words are the other class.
+    const file = join(dir.path, "feedback.jsonl");
+    writeFileSync(
+      file,
+      Array.from(
+        { length: 40 },
+        (_, i) =>
+          `${JSON.stringify({ id: `r${i}`, text: `${query} ${i}`, label: taught, served_label: before?.label })}\n`,
+      ).join(""),
+    );
+    const refit = await fitRun(store, [
+      "feedback",
+      "--dataset",
+      "spam-assassin",
+      "--labelled",
+      "300",
+      "--set",
+      "base=tfidf-logreg",
+      "--set",
+      "use=retrain",
+      "--set",
+      `file=${file}`,
+    ]);
+    const [after] = await predictWithCli(store, refit, dir.path, [query]);
+    assert.equal(after?.label, taught);
+    server = await startServer(refit, store);
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { kind: string; run: string };
+    assert.deepEqual([health.kind, health.run], ["tfidf-logreg", refit]);
+    const reply = await post(`${server.url}/predict`, { text: query });
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal(reply.json.label, taught);
+    assert.deepEqual(reply.json.scores, after?.scores);
   } finally {
     await server?.stop();
     dir.cleanup();
