@@ -10,5 +10,12 @@ export {
 export { majorityParams, majoritySystem } from "./majority-system.js";
 export { fitRidgeRegression, predictRidge, type RidgeModel } from "./ridge-regression.js";
 export { type SparseMatrix, type SparseRow, stackRows } from "./sparse-matrix.js";
+export {
+  loadTfidfLogregModel,
+  predictTfidfLogreg,
+  saveTfidfLogregModel,
+  tfidfLogregArtifact,
+  type TfidfLogregModel,
+} from "./tfidf-logreg-model.js";
 export { type TfidfLogregParams, tfidfLogregParams, tfidfLogregSystem } from "./tfidf-logreg-system.js";
 export { fitTfidf, type TfidfOptions, type TfidfVectorizer, tfidfRow } from "./tfidf-vectorizer.js";

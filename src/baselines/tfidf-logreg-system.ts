@@ -3,10 +3,11 @@ import type { Example } from "../data/types.js";
 import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
 import { ModelError } from "../util/errors.js";
-import { fitLogisticRegression, predictProbabilities } from "./logistic-regression.js";
-import { fitRidgeRegression, predictRidge } from "./ridge-regression.js";
+import { fitLogisticRegression } from "./logistic-regression.js";
+import { fitRidgeRegression } from "./ridge-regression.js";
 import { stackRows } from "./sparse-matrix.js";
 import { textOf } from "./text-of.js";
+import { predictTfidfLogreg, saveTfidfLogregModel, type TfidfLogregModel } from "./tfidf-logreg-model.js";
 import { fitTfidf, tfidfRow } from "./tfidf-vectorizer.js";
 
 /** Params of the "tfidf-logreg" system; every field has a default and unknown keys are rejected. */
@@ -51,7 +52,7 @@ export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = def
     const summary: Record<string, number | string | boolean> = {
       vocabulary_size: vectorizer.vocabulary.size,
     };
-    let predict: (example: Example) => Prediction;
+    let model: TfidfLogregModel;
     if (context.task === "classification") {
       const classOf = new Map(context.labels.map((label, k) => [label, k]));
       const y = Int32Array.from(context.train, (row) => {
@@ -61,20 +62,14 @@ export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = def
         return k;
       });
       context.progress({ phase: "train", message: "L-BFGS logistic regression" });
-      const model = fitLogisticRegression(x, y, context.labels.length, {
+      const logistic = fitLogisticRegression(x, y, context.labels.length, {
         C: params.C,
         maxIterations: params.maxIterations,
         tolerance: 1e-6,
       });
-      summary.iterations = model.iterations;
-      summary.converged = model.converged;
-      predict = (example) => {
-        const p = predictProbabilities(model, tfidfRow(vectorizer, textOf(example, "tfidf-logreg")));
-        let best = 0;
-        for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
-        const scores = Object.fromEntries(context.labels.map((label, k) => [label, p[k] as number]));
-        return { id: example.id, label: context.labels[best] as string, scores };
-      };
+      summary.iterations = logistic.iterations;
+      summary.converged = logistic.converged;
+      model = { task: "classification", labels: context.labels, vectorizer, logistic };
     } else {
       const y = Float64Array.from(context.train, (row) => {
         if (row.target === undefined)
@@ -82,17 +77,17 @@ export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = def
         return row.target;
       });
       context.progress({ phase: "train", message: "L-BFGS ridge regression" });
-      const model = fitRidgeRegression(x, y, {
+      const ridge = fitRidgeRegression(x, y, {
         alpha: params.alpha,
         maxIterations: params.maxIterations,
         tolerance: 1e-8,
       });
-      summary.iterations = model.iterations;
-      predict = (example) => ({
-        id: example.id,
-        value: predictRidge(model, tfidfRow(vectorizer, textOf(example, "tfidf-logreg"))),
-      });
+      summary.iterations = ridge.iterations;
+      model = { task: "regression", labels: context.labels, vectorizer, ridge };
     }
+    // Saved so `expbook predict` and `expbook serve` answer exactly as this run's predictions did.
+    saveTfidfLogregModel(context.artifactDir, model);
+    const predict = (example: Example): Prediction => predictTfidfLogreg(model, example);
     return { valPredictions: context.val.map(predict), testPredictions: context.test.map(predict), summary };
   },
 });

@@ -33,12 +33,14 @@ function damagedModelError(id: string, error: unknown): unknown {
   );
 }
 
-/** `expbook predict RUN --input FILE.jsonl`: predicts with a finetune run's saved model or a rag run's knowledge base. */
+/** `expbook predict RUN --input FILE.jsonl`: predicts with the model a finetune or tfidf-logreg run saved, or a rag run's knowledge base. */
 export function register(program: Command): void {
   program
     .command("predict")
-    .description("predict new examples with the model a finetune run saved (or a rag run's knowledge base)")
-    .argument("<run>", "run id or a unique prefix of one (a finished finetune or rag run)")
+    .description(
+      "predict new examples with the model a finetune or tfidf-logreg run saved (or a rag run's knowledge base)",
+    )
+    .argument("<run>", "run id or a unique prefix of one (a finished finetune, rag or tfidf-logreg run)")
     .option("--input <file>", "JSONL, one object per line: {id?, text} or {id?, features} / numeric fields")
     .option("--out <file>", "write predictions as JSONL here (default: print them)")
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")

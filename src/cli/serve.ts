@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { Deployment } from "../serve/deployment.js";
 import { createServer } from "../serve/create-server.js";
+import { replayKnowledgeBase } from "../serve/knowledge-base-replay.js";
 import { loadRunPredictor } from "../serve/run-predictor.js";
 import { openTracker, resolveStoreDir } from "../tracker/index.js";
 import { InputError } from "../util/errors.js";
@@ -15,20 +16,21 @@ interface ServeFlags {
   maxBatch: string;
   remember: string;
   experiment?: string;
+  replay: boolean;
   store?: string;
   json?: boolean;
 }
 
 const loopback = new Set(["127.0.0.1", "::1", "localhost"]);
 
-/** `expbook serve RUN`: serves a finetune or rag run over HTTP, recording a deployment run. */
+/** `expbook serve RUN`: serves a finetune, rag or tfidf-logreg run over HTTP, recording a deployment run. */
 export function register(program: Command): void {
   program
     .command("serve")
     .description(
-      "serve a finished finetune or rag run over HTTP; record predictions and feedback as a deployment run",
+      "serve a finished finetune, rag or tfidf-logreg run over HTTP; record predictions and feedback as a deployment run",
     )
-    .argument("<run>", "run id or a unique prefix of one (a finished finetune or rag run)")
+    .argument("<run>", "run id or a unique prefix of one (a finished finetune, rag or tfidf-logreg run)")
     .option("--host <host>", "address to bind (any but loopback needs --token)", "127.0.0.1")
     .option("--port <n>", "port to listen on (0: any free port)", "8080")
     .option("--token <t>", "bearer token every route but /healthz requires")
@@ -36,6 +38,10 @@ export function register(program: Command): void {
     .option("--max-batch <n>", "most inputs or documents per request", "256")
     .option("--remember <n>", "recent predictions that can still receive feedback", "100000")
     .option("--experiment <name>", "experiment to log the deployment run under (default: deployments)")
+    .option(
+      "--no-replay",
+      "rag runs: start from the run's own knowledge base, not replaying earlier deployments' /documents changes",
+    )
     .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
     .option("--json", "print { url, run, deployment } as one JSON line once listening")
     .action(
@@ -62,12 +68,22 @@ export function register(program: Command): void {
         }
         const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
         const predictor = await loadRunPredictor(tracker, id);
+        const replayed =
+          predictor.knowledgeBase && flags.replay
+            ? await replayKnowledgeBase(tracker, predictor.runId, predictor.knowledgeBase)
+            : undefined;
+        if (replayed && replayed.changes > 0) {
+          printStatus(
+            `expbook serve: replayed ${replayed.changes} knowledge-base changes from ${replayed.deployments.length} earlier deployments (${replayed.size} documents)`,
+          );
+        }
         const deployment = await Deployment.start(tracker, predictor, {
           host: flags.host,
           port,
           bodyLimit,
           maxBatch,
           rememberRequests: remember,
+          ...(replayed ? { replayed } : {}),
           ...(flags.experiment ? { experiment: flags.experiment } : {}),
         });
         const app = createServer({

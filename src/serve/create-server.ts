@@ -5,6 +5,7 @@ import type { Citation, Prediction } from "../systems/system.js";
 import { isUserError } from "../util/errors.js";
 import type { DocumentEvent, PredictionEvent, ServedInput } from "./deployment-event.js";
 import type { Deployment } from "./deployment.js";
+import { applyDocumentEvent } from "./knowledge-base-replay.js";
 import { PredictionBatcher } from "./prediction-batcher.js";
 import {
   type DocumentBody,
@@ -255,28 +256,22 @@ export function createServer(options: ServerOptions): FastifyInstance {
       let added = 0;
       let updated = 0;
       for (const doc of documents) {
-        const existed = base.remove([doc.id]) > 0;
-        base.add([
-          {
-            id: doc.id,
-            text: doc.text,
-            meta: {},
-            ...(doc.label !== undefined ? { label: doc.label } : {}),
-            ...(doc.target !== undefined ? { target: doc.target } : {}),
-          },
-        ]);
-        if (existed) updated++;
-        else added++;
-        events.push({
+        const event: DocumentEvent = {
           type: "document",
           time,
-          op: existed ? "update" : "add",
+          op: base.has(doc.id) ? "update" : "add",
           id: doc.id,
           text: doc.text,
           ...(doc.label !== undefined ? { label: doc.label } : {}),
           ...(doc.target !== undefined ? { target: doc.target } : {}),
-          size: base.size,
-        });
+          size: 0,
+        };
+        // The same step a restarted deployment replays from the record.
+        applyDocumentEvent(base, event);
+        event.size = base.size;
+        if (event.op === "update") updated++;
+        else added++;
+        events.push(event);
       }
       metrics.knowledgeBaseSize.set(base.size);
       await deployment.recordDocuments(events);
@@ -290,13 +285,14 @@ export function createServer(options: ServerOptions): FastifyInstance {
     async (request) => {
       const base = needKnowledgeBase();
       const { id } = request.params;
-      if (base.remove([id]) === 0) {
+      if (!base.has(id)) {
         throw new HttpError(404, `no document "${oneLine(id).slice(0, 100)}" in the knowledge base`);
       }
+      const event: DocumentEvent = { type: "document", time: Date.now(), op: "remove", id, size: 0 };
+      applyDocumentEvent(base, event);
+      event.size = base.size;
       metrics.knowledgeBaseSize.set(base.size);
-      await deployment.recordDocuments([
-        { type: "document", time: Date.now(), op: "remove", id, size: base.size },
-      ]);
+      await deployment.recordDocuments([event]);
       return { removed: id, size: base.size };
     },
   );

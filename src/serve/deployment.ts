@@ -8,6 +8,7 @@ import {
   type PredictionEvent,
 } from "./deployment-event.js";
 import { DeploymentLog } from "./deployment-log.js";
+import type { KnowledgeBaseReplay } from "./knowledge-base-replay.js";
 import type { RunPredictor } from "./run-predictor.js";
 
 /** Experiment deployment runs are logged under unless told otherwise. */
@@ -30,6 +31,8 @@ export interface DeploymentOptions {
   /** How many recent predictions can still receive feedback (older ones get 404). */
   rememberRequests: number;
   experiment?: string;
+  /** RAG runs: the earlier deployments' knowledge-base changes replayed before serving. */
+  replayed?: KnowledgeBaseReplay;
 }
 
 /**
@@ -73,6 +76,12 @@ export class Deployment {
         port: options.port,
         bodyLimit: options.bodyLimit,
         maxBatch: options.maxBatch,
+        ...(options.replayed
+          ? {
+              replayedDeployments: options.replayed.deployments,
+              replayedChanges: options.replayed.changes,
+            }
+          : {}),
       },
       tags: { kind: "deployment", served: served.id },
       ...(served.datasetFingerprint ? { datasetFingerprint: served.datasetFingerprint } : {}),
@@ -81,7 +90,12 @@ export class Deployment {
     });
     const recordPath = join(run.artifactDir, deploymentRecordArtifact);
     const log = await DeploymentLog.open(recordPath);
-    run.summary({ record: deploymentRecordArtifact, predictions: 0, feedback: 0 });
+    run.summary({
+      record: deploymentRecordArtifact,
+      predictions: 0,
+      feedback: 0,
+      ...(predictor.knowledgeBase ? { kb_size: predictor.knowledgeBase.size } : {}),
+    });
     return new Deployment(run, log, recordPath, options.rememberRequests);
   }
 

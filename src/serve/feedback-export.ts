@@ -5,7 +5,7 @@ import { meanAbsoluteError } from "../metrics/regression-errors.js";
 import { bootstrapCI } from "../stats/bootstrap-ci.js";
 import { InputError } from "../util/errors.js";
 import type { DeploymentEvent } from "./deployment-event.js";
-import { feedbackPairs, feedbackRow } from "./feedback-rows.js";
+import { type FeedbackPair, feedbackPairs, feedbackRow } from "./feedback-rows.js";
 
 /** File name of the exported feedback dataset inside `--out DIR`. */
 export const feedbackDatasetFile = "feedback.jsonl";
@@ -51,44 +51,52 @@ export function exportFeedback(
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, path);
+  return { path, rows: pairs.length, live: liveEstimate(pairs, options) };
+}
+
+/**
+ * Accuracy over the requests whose feedback gave a label, else MAE over those that gave a target,
+ * with a seeded percentile-bootstrap CI; null before any feedback.
+ */
+function liveEstimate(
+  pairs: readonly FeedbackPair[],
+  options: { seed?: number; resamples?: number; confidence?: number },
+): LiveEstimate | null {
   const ci = {
     seed: options.seed ?? 0,
     resamples: options.resamples ?? 2000,
     confidence: options.confidence ?? 0.95,
   };
-  const labelled = pairs.filter(
-    (pair) => pair.feedback.label !== undefined && pair.prediction.label !== undefined,
+  const labelled = pairs.flatMap(({ feedback, prediction }) =>
+    feedback.label !== undefined && prediction.label !== undefined
+      ? [{ truth: feedback.label, served: prediction.label }]
+      : [],
   );
-  const targeted = pairs.filter(
-    (pair) => pair.feedback.target !== undefined && pair.prediction.value !== undefined,
-  );
-  let live: LiveEstimate | null = null;
   if (labelled.length > 0) {
-    const interval = bootstrapCI(
-      {
-        yTrue: labelled.map((pair) => pair.feedback.label as string),
-        yPred: labelled.map((pair) => pair.prediction.label as string),
-      },
-      (yTrue, yPred) => accuracyScore(yTrue, yPred),
-      ci,
-    );
-    live = { metric: "accuracy", n: labelled.length, ...pick(interval) };
-  } else if (targeted.length > 0) {
-    const interval = bootstrapCI(
-      {
-        yTrue: targeted.map((pair) => pair.feedback.target as number),
-        yPred: targeted.map((pair) => pair.prediction.value as number),
-      },
-      (yTrue, yPred) => meanAbsoluteError(yTrue, yPred),
-      ci,
-    );
-    live = { metric: "mae", n: targeted.length, ...pick(interval) };
+    return estimate("accuracy", labelled, accuracyScore, ci);
   }
-  return { path, rows: pairs.length, live };
+  const targeted = pairs.flatMap(({ feedback, prediction }) =>
+    feedback.target !== undefined && prediction.value !== undefined
+      ? [{ truth: feedback.target, served: prediction.value }]
+      : [],
+  );
+  return targeted.length > 0 ? estimate("mae", targeted, meanAbsoluteError, ci) : null;
 }
 
-function pick(interval: { estimate: number; low: number; high: number; confidence: number }) {
+function estimate<T extends string | number>(
+  metric: LiveEstimate["metric"],
+  pairs: readonly { truth: T; served: T }[],
+  score: (yTrue: T[], yPred: T[]) => number,
+  ci: { seed: number; resamples: number; confidence: number },
+): LiveEstimate {
+  const interval = bootstrapCI(
+    { yTrue: pairs.map((pair) => pair.truth), yPred: pairs.map((pair) => pair.served) },
+    score,
+    ci,
+  );
   return {
+    metric,
+    n: pairs.length,
     estimate: interval.estimate,
     low: interval.low,
     high: interval.high,

@@ -1,3 +1,7 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Example } from "../data/types.js";
+import { InputError } from "../util/errors.js";
 import type { DeploymentEvent, FeedbackEvent, PredictionEvent } from "./deployment-event.js";
 
 /** A served prediction and the feedback it received (the last one, when a request got several). */
@@ -44,4 +48,71 @@ export function feedbackRow(pair: FeedbackPair): Record<string, string | number>
   row.served_at = new Date(prediction.time).toISOString();
   row.feedback_at = new Date(feedback.time).toISOString();
   return row;
+}
+
+/** Columns of an exported feedback row that are not input features. */
+const reservedColumns = new Set([
+  "id",
+  "text",
+  "label",
+  "target",
+  "served_label",
+  "served_value",
+  "served_at",
+  "feedback_at",
+]);
+
+const exportedRow = z
+  .object({
+    id: z.string().min(1),
+    text: z.string().optional(),
+    label: z.string().optional(),
+    target: z.number().optional(),
+  })
+  .passthrough();
+
+/**
+ * Reads a feedback dataset `exportFeedback` wrote (`feedback.jsonl`) back as examples, in the order the
+ * feedback arrived: id `feedback:<requestId>`, the text or features, and the label or target the user
+ * gave. An unreadable line is an InputError naming the file and line.
+ */
+export function readFeedbackExamples(path: string): Example[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InputError(
+      `cannot read feedback file ${path} (${(error as NodeJS.ErrnoException).code ?? "unreadable"}); give the feedback.jsonl that expbook feedback --out wrote`,
+    );
+  }
+  const examples: Example[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new InputError(`${path} line ${i + 1} is not JSON; export the feedback again (expbook feedback)`);
+    }
+    const parsed = exportedRow.safeParse(value);
+    if (!parsed.success || (parsed.data.label === undefined && parsed.data.target === undefined)) {
+      throw new InputError(
+        `${path} line ${i + 1} is not a feedback row (id and label or target); export the feedback again`,
+      );
+    }
+    const row = parsed.data;
+    const features = Object.fromEntries(
+      Object.entries(row).filter(
+        (entry): entry is [string, number] => !reservedColumns.has(entry[0]) && typeof entry[1] === "number",
+      ),
+    );
+    examples.push({
+      id: `feedback:${row.id}`,
+      ...(row.text !== undefined ? { text: row.text } : { features }),
+      ...(row.label !== undefined ? { label: row.label } : {}),
+      ...(row.target !== undefined ? { target: row.target } : {}),
+      meta: {},
+    });
+  });
+  return examples;
 }

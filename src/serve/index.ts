@@ -17,5 +17,10 @@ export {
   feedbackDatasetFile,
   type LiveEstimate,
 } from "./feedback-export.js";
-export { type FeedbackPair, feedbackPairs, feedbackRow } from "./feedback-rows.js";
+export { type FeedbackPair, feedbackPairs, feedbackRow, readFeedbackExamples } from "./feedback-rows.js";
+export {
+  applyDocumentEvent,
+  type KnowledgeBaseReplay,
+  replayKnowledgeBase,
+} from "./knowledge-base-replay.js";
 export { loadRunPredictor, type RunPredictor, servableKinds } from "./run-predictor.js";

@@ -6,19 +6,20 @@ import type { Tracker } from "../tracker/tracker.js";
 import type { RunWithSeries } from "../tracker/types.js";
 import { ModelError } from "../util/errors.js";
 import { loadRagPredictor } from "./rag-predictor.js";
+import { loadTfidfLogregPredictor } from "./tfidf-logreg-predictor.js";
 
 /** The model a finished run saved, loaded once and ready to predict many requests. */
 export interface RunPredictor {
   /** Full id of the run the model came from. */
   readonly runId: string;
-  /** System kind of the run (finetune, rag). */
+  /** System kind of the run (finetune, rag, tfidf-logreg). */
   readonly kind: string;
   readonly task: Task;
   /** Class names (classification), in the order of the model's scores. */
   readonly labels: readonly string[];
   /** What each input must carry: `text` (text models and RAG) or `features` (tabular models). */
   readonly input: "text" | "features";
-  /** Compute backend (finetune: tensorflow, wasm or cpu; rag: "js"). */
+  /** Compute backend (finetune: tensorflow, wasm or cpu; rag and tfidf-logreg: "js"). */
   readonly backend: string;
   /** The live knowledge base of a RAG run; absent for models that cannot be updated without retraining. */
   readonly knowledgeBase?: KnowledgeBase;
@@ -29,7 +30,7 @@ export interface RunPredictor {
 }
 
 /** The system kinds whose runs save a model that `loadRunPredictor` can serve. */
-export const servableKinds = ["finetune", "rag"] as const;
+export const servableKinds = ["finetune", "rag", "tfidf-logreg"] as const;
 
 /** The kind a run recorded (`params.kind`), or "unknown". */
 export function runKind(run: Pick<RunWithSeries, "params">): string {
@@ -37,22 +38,35 @@ export function runKind(run: Pick<RunWithSeries, "params">): string {
 }
 
 /**
- * Loads the model a finished finetune or rag run saved, for `expbook predict` and `expbook serve`.
+ * A `feedback` run (a base system fitted with user feedback) saved its base system's model: it is served
+ * as that system, with the base system's own params.
+ */
+function servedSystemOf(run: RunWithSeries): RunWithSeries {
+  const { base, params } = run.params;
+  if (run.params.kind !== "feedback" || typeof base !== "string") return run;
+  const baseParams = params !== null && typeof params === "object" && !Array.isArray(params) ? params : {};
+  return { ...run, params: { ...run.params, ...baseParams, kind: base } };
+}
+
+/**
+ * Loads the model a finished finetune, rag or tfidf-logreg run saved, for `expbook predict` and `expbook serve`.
  * Other kinds, and runs that did not finish, are a ModelError naming what to pick instead.
  */
 export async function loadRunPredictor(tracker: Tracker, runIdOrPrefix: string): Promise<RunPredictor> {
-  const run = await tracker.run(runIdOrPrefix);
+  const recorded = await tracker.run(runIdOrPrefix);
+  const run = servedSystemOf(recorded);
   const kind = runKind(run);
   const artifactDir = dirname(tracker.artifactPath(run.id, "model.json"));
   if (!(servableKinds as readonly string[]).includes(kind)) {
     throw new ModelError(
-      `run ${run.id} is a ${kind} run, which saves no servable model; pick a ${servableKinds.join(" or ")} run (expbook ls --where 'kind = "finetune"')`,
+      `run ${run.id} is a ${kind} run, which saves no servable model; pick a ${servableKinds.join(", ")} run (expbook ls --where 'kind = "finetune"')`,
     );
   }
   if (run.status !== "finished") {
     throw new ModelError(`run ${run.id} is ${run.status}; pick a finished ${kind} run`);
   }
   if (kind === "rag") return loadRagPredictor(tracker, run, artifactDir);
+  if (kind === "tfidf-logreg") return loadTfidfLogregPredictor(run.id, artifactDir);
   return loadFinetunePredictor(run.id, artifactDir);
 }
 

@@ -11,6 +11,7 @@ const builtins: Record<string, () => Promise<unknown>> = {
   fewshot: () => import("../baselines/fewshot-system.js"),
   "tfidf-logreg": () => import("../baselines/tfidf-logreg-system.js"),
   http: () => import("../http/http-system.js"),
+  feedback: () => import("./feedback-system.js"),
 };
 
 /** Every built-in system kind `expbook fit` and study files accept. */

@@ -1,5 +1,6 @@
 // Public API of src/study: one-run fitting, study files, the study runner, reruns.
 export { isSystemKind, loadSystem, systemKinds } from "./builtin-systems.js";
+export { type FeedbackParams, feedbackParams, feedbackSystem } from "./feedback-system.js";
 export { type FitRequest, type FitResult, fitSystem } from "./fit-system.js";
 export { type LoadedStudy, loadStudy, validateStudy } from "./load-study.js";
 export { makeJob, type PlanOptions, planFirstPhase, type StudyJob, studySeeds, studySizes } from "./plan.js";

@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import {
   fitLogisticRegression,
   fitRidgeRegression,
   fitTfidf,
+  loadTfidfLogregModel,
   predictProbabilities,
+  predictTfidfLogreg,
   predictRidge,
   type SparseRow,
   stackRows,
@@ -147,6 +152,16 @@ print(json.dumps({"vocabulary": {k: int(i) for k, i in v.vocabulary_.items()}, "
   assert.deepEqual([...capped.vocabulary.keys()], ["noon"]);
 });
 
+/** Runs the system into the context's artifact folder, loads the model it saved, and removes the folder. */
+async function fitAndLoad(context: Parameters<typeof tfidfLogregSystem.run>[0]) {
+  try {
+    const output = await tfidfLogregSystem.run(context);
+    return { output, model: loadTfidfLogregModel(context.artifactDir) };
+  } finally {
+    rmSync(context.artifactDir, { recursive: true, force: true });
+  }
+}
+
 test("TF-IDF + logistic regression on spam-assassin (stratified 70/15/15, seed 1): test F1 >= 0.97", async () => {
   const spam = await loadDataset("spam-assassin");
   const split = makeSplit(spam, { strategy: "stratified", seed: 1 });
@@ -159,7 +174,14 @@ test("TF-IDF + logistic regression on spam-assassin (stratified 70/15/15, seed 1
     alpha: 1,
     maxIterations: 300,
   });
-  const output = await tfidfLogregSystem.run(contextFor(spam, split, params, "/nonexistent"));
+  const { output, model } = await fitAndLoad(
+    contextFor(spam, split, params, mkdtempSync(join(tmpdir(), "expbook-tfidf-"))),
+  );
+  // The saved model predicts exactly what the run predicted (labels and every probability).
+  assert.deepEqual(
+    split.test.map((example) => predictTfidfLogreg(model, example)),
+    output.testPredictions,
+  );
   const score = scoreClassification(
     split.test.map((row) => row.label as string),
     output.testPredictions.map((p) => p.label as string),
@@ -176,8 +198,12 @@ test("TF-IDF + logistic regression on spam-assassin (stratified 70/15/15, seed 1
 test("TF-IDF ridge regression predicts State of the Union years better than the training mean", async () => {
   const sotu = await loadDataset("sotu");
   const split = makeSplit(sotu, { strategy: "random", seed: 1 });
-  const output = await tfidfLogregSystem.run(
-    contextFor(sotu, split, tfidfLogregParams.parse({}), "/nonexistent"),
+  const { output, model } = await fitAndLoad(
+    contextFor(sotu, split, tfidfLogregParams.parse({}), mkdtempSync(join(tmpdir(), "expbook-tfidf-"))),
+  );
+  assert.deepEqual(
+    split.test.map((example) => predictTfidfLogreg(model, example)),
+    output.testPredictions,
   );
   const truth = split.test.map((row) => row.target as number);
   const mean = split.train.reduce((s, row) => s + (row.target as number), 0) / split.train.length;

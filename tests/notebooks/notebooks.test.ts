@@ -109,8 +109,8 @@ async function checkOwnModel(code: Cell[]): Promise<void> {
 }
 
 describe("notebooks execute under Jupyter with the tslab kernel", () => {
-  test("there are notebooks 01 to 07", () => {
-    for (const prefix of ["01-", "02-", "03-", "04-", "05-", "06-", "07-"]) {
+  test("there are notebooks 01 to 08", () => {
+    for (const prefix of ["01-", "02-", "03-", "04-", "05-", "06-", "07-", "08-"]) {
       assert.ok(
         notebooks.some((name) => name.startsWith(prefix)),
         `missing notebooks/${prefix}*.ipynb`,
@@ -172,6 +172,49 @@ describe("notebooks execute under Jupyter with the tslab kernel", () => {
       );
     });
   }
+
+  test("08-feedback.ipynb: HTTP answers equal expbook predict, every feedback is exported, the study uses the first shares of it", () => {
+    const target = join(work.path, "08-feedback.ipynb");
+    const cells = readCells(target);
+    const text = cells
+      .flatMap((cell) => cell.outputs ?? [])
+      .map((output) => joined(output.text) + joined(output.data?.["text/plain"]))
+      .join("\n");
+    const served = /traffic: (\d+) requests served; (\d+) answered right/.exec(text);
+    assert.ok(served, text.slice(0, 2000));
+    const requests = Number(served[1]);
+    const right = Number(served[2]);
+    assert.ok(requests > 500, `${requests} requests`);
+    assert.match(text, /HTTP equals expbook predict: 20 of 20/);
+    assert.match(text, /expbook_feedback_total\{agrees="yes"\} \d+/);
+    assert.match(text, /SIGTERM: the server drained its requests and exited with code 0/);
+    assert.match(text, new RegExp(`exported ${requests} feedback rows`));
+    // The live estimate over every request is the share answered right.
+    const live = /live accuracy: ([\d.]+) \[([\d.]+), ([\d.]+)\] over (\d+) requests/.exec(text);
+    assert.ok(live, text.slice(0, 2000));
+    assert.equal(Number(live[4]), requests);
+    assert.ok(Math.abs(Number(live[1]) - right / requests) < 0.0006);
+    assert.ok(Number(live[2]) < Number(live[1]) && Number(live[1]) < Number(live[3]));
+    assert.match(text, /6 run\(s\) ran, 0 reused, 0 failed/);
+    for (const [system, share] of [
+      ["rag-kb-0", 0],
+      ["rag-kb-10", 0.1],
+      ["rag-kb-50", 0.5],
+      ["tfidf-refit-0", 0],
+      ["tfidf-refit-50", 0.5],
+    ] as const) {
+      const row = new RegExp(`${system} +feedback rows +(\\d+) +test F1 (0\\.\\d+)`).exec(text);
+      assert.ok(row, `${system} in ${text.slice(-1500)}`);
+      assert.equal(Number(row[1]), Math.round(share * requests), system);
+    }
+    const figure = cells
+      .flatMap((cell) => cell.outputs ?? [])
+      .find((output) => joined(output.data?.["text/plain"]).includes("Learning from feedback"));
+    const spec = figure?.data?.[plotlyMime] as { data: { name: string; x: number[] }[] } | undefined;
+    assert.ok(spec, "the feedback figure is shown");
+    assert.deepEqual(spec.data.map((trace) => trace.name).sort(), ["rag-bm25-kb", "tfidf-logreg-refit"]);
+    for (const trace of spec.data) assert.deepEqual(trace.x, [0, 10, 50]);
+  });
 
   test("the tslab pitfalls: a failing cell's stderr is reported, helper errors show in the cell, the kernel survives", () => {
     const target = join(work.path, "pitfalls.ipynb");

@@ -128,3 +128,43 @@ test("exportFeedback writes one row per request with feedback and a bootstrap CI
     dir.cleanup();
   }
 });
+
+test("exportFeedback estimates MAE with a bootstrap CI when the feedback gives targets", () => {
+  const dir = tempDir();
+  try {
+    const rng = createRng(11);
+    const events: DeploymentEvent[] = [];
+    const errors: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const value = 1900 + rng.int(100);
+      events.push({
+        type: "prediction",
+        time: i,
+        requestId: `r${i}`,
+        latencyMs: 1,
+        input: { text: `speech ${i}` },
+        value,
+      });
+      if (i % 2 === 0) {
+        const target = value + rng.int(21) - 10;
+        events.push({ type: "feedback", time: i, requestId: `r${i}`, target });
+        errors.push(Math.abs(target - value));
+      }
+    }
+    const result = exportFeedback(events, join(dir.path, "out"), { seed: 5 });
+    assert.equal(result.rows, errors.length);
+    assert.ok(result.live);
+    assert.equal(result.live.metric, "mae");
+    assert.equal(result.live.n, errors.length);
+    const mae = errors.reduce((sum, error) => sum + error, 0) / errors.length;
+    assert.ok(Math.abs(result.live.estimate - mae) < 1e-12);
+    assert.ok(result.live.low < mae && mae < result.live.high);
+    const rows = readFileSync(result.path, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(Object.keys(rows[0]).slice(0, 4), ["id", "text", "target", "served_value"]);
+  } finally {
+    dir.cleanup();
+  }
+});

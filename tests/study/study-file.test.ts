@@ -157,6 +157,7 @@ describe("malformed study files are rejected before anything runs", () => {
       "spam-freshness",
       "spam-learning-curve",
       "spam-sweep",
+      "spam-feedback",
     ]) {
       const loaded = await loadStudy(new URL(`../../experiments/${name}.json`, import.meta.url).pathname);
       assert.equal(loaded.study.name, name);

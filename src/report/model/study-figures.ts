@@ -3,6 +3,7 @@ import { sliceMetrics } from "../../stats/index.js";
 import type { ReportFigure } from "../figure-spec.js";
 import { absoluteErrorsFigure } from "../figures/absolute-errors.js";
 import { confusionMatrixFigure } from "../figures/confusion-matrix.js";
+import { type FeedbackCurvePoint, feedbackCurveFigure } from "../figures/feedback-curve.js";
 import { forestPlotFigure } from "../figures/forest-plot.js";
 import { freshnessFigure, type FreshnessRow } from "../figures/freshness.js";
 import { type LearningCurvePoint, learningCurveFigure } from "../figures/learning-curve.js";
@@ -12,6 +13,7 @@ import { parallelCoordinatesFigure } from "../figures/parallel-coordinates.js";
 import { predictedVsActualFigure } from "../figures/predicted-vs-actual.js";
 import type { SystemPredictions } from "../figures/regression-predictions.js";
 import { type SliceValue, sliceMetricsFigure } from "../figures/slice-metrics.js";
+import type { RunRecord } from "../../tracker/types.js";
 import type { ResultRow, SignificanceTests } from "../report-model.js";
 import { type MetricContext, scoreValues } from "./holdout-metric.js";
 import { familyOf, kbStateOf, type LoadedStudy, systemOf } from "./load-study.js";
@@ -40,6 +42,23 @@ function idFor(text: string): string {
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-|-$/g, "") || "x"
   );
+}
+
+/** The feedback system's runs (kind "feedback") as curve points: one per family and share of traffic. */
+function feedbackPoints(records: readonly RunRecord[], primary: string): FeedbackCurvePoint[] {
+  const runs = records.filter(
+    (run) => run.params.kind === "feedback" && typeof run.params.share === "number",
+  );
+  const points: FeedbackCurvePoint[] = [];
+  for (const key of new Set(runs.map((run) => `${familyOf(run)}\u0000${run.params.share}`))) {
+    const [family = "", share = "0"] = key.split("\u0000");
+    const group = runs.filter((run) => familyOf(run) === family && String(run.params.share) === share);
+    const estimate = estimateOf(group, primary);
+    if (!estimate) continue;
+    const unchanged = group.every((run) => run.params.use === "none");
+    points.push({ family, share: Number(share), estimate, ...(unchanged ? { unchanged } : {}) });
+  }
+  return points;
 }
 
 /** Every figure the study's runs support, in reading order. */
@@ -148,6 +167,16 @@ export function studyFigures(inputs: StudyFigureInputs): ReportFigure[] {
       caption:
         "Test metric on the newer period before and after newer documents were added to the knowledge base, without retraining. Systems without an 'after' bar cannot use new documents without retraining.",
       spec: freshnessFigure(freshness, primary),
+    });
+  }
+  const feedback = feedbackPoints(records, primary);
+  if (feedback.length > 0) {
+    figures.push({
+      id: "feedback",
+      title: "Learning from feedback",
+      caption:
+        "Test metric as the share of served traffic with user feedback grows: retrained on train plus the feedback, or with it added to the knowledge base without retraining. Error bars are 95% intervals over seeds; the dashed line is the served model unchanged; the paired tests are in Results.",
+      spec: feedbackCurveFigure(feedback, primary),
     });
   }
   const groups = rows.map((row) => row.system);
