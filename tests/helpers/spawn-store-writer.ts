@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const script = new URL("./store-writer.ts", import.meta.url).pathname;
 
@@ -12,10 +15,15 @@ export interface StoreWriter {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** Spawns `node --import tsx store-writer.ts URI ...args`. */
+/**
+ * Spawns `node --import tsx store-writer.ts URI ...args`, with its own temp folder (where a killed
+ * child's staged artifacts stay), removed when it exits.
+ */
 export function spawnStoreWriter(uri: string, args: string[]): StoreWriter {
+  const temp = mkdtempSync(join(tmpdir(), "expbook-writer-"));
   const child = spawn(process.execPath, ["--import", "tsx", script, uri, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, TMPDIR: temp },
   });
   const lines: string[] = [];
   const waiters: { prefix: string; resolve: (line: string) => void }[] = [];
@@ -39,7 +47,11 @@ export function spawnStoreWriter(uri: string, args: string[]): StoreWriter {
     stderr += chunk.toString();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
-    (resolve) => child.on("close", (code, signal) => resolve({ code, signal, stderr })),
+    (resolve) =>
+      child.on("close", (code, signal) => {
+        rmSync(temp, { recursive: true, force: true });
+        resolve({ code, signal, stderr });
+      }),
   );
   return {
     child,

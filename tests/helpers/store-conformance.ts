@@ -160,7 +160,7 @@ export function defineStoreConformance(label: string, open: OpenStore): void {
             }
             assert.equal(status, "crashed");
             assert.deepEqual(
-              (await store.list({ where: "status = crashed" })).runs.map((r) => r.id),
+              (await store.list({ where: 'status = "crashed"' })).runs.map((r) => r.id),
               [id],
             );
           } finally {

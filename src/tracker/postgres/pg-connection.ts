@@ -101,13 +101,14 @@ export async function createPool(target: PgTarget): Promise<Pool> {
   });
   // An idle client whose server went away emits 'error'; the next query reconnects.
   pool.on("error", () => {});
+  // A checked-out client whose server goes away emits 'error' too; its query rejects, which we handle.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
 /** Runs `work` on one pooled client inside a transaction (rolled back when it throws). */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  client.on("error", () => {});
   let broken = false;
   try {
     await client.query("BEGIN");

@@ -68,6 +68,8 @@ class PostgresRunStore implements RunStore {
   readonly uri: string;
   private readonly hooks = new RunExitHooks();
   private readonly open = new Set<PostgresLiveRun>();
+  // Releases of the locks this store holds (close releases them: their sessions end with the pool).
+  private readonly locks = new Set<() => Promise<void>>();
   private readonly staleAfterMs: number;
   private readonly cacheDir: string;
   private readonly retryForMs: number;
@@ -340,7 +342,6 @@ class PostgresRunStore implements RunStore {
     } catch (error) {
       throw describePgError(this.target, error, `taking the lock "${name}"`);
     }
-    client.on("error", () => {});
     try {
       const taken = await client.query<{ ok: boolean }>(
         "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok",
@@ -348,19 +349,20 @@ class PostgresRunStore implements RunStore {
       );
       if (taken.rows[0]?.ok === true) {
         let released = false;
-        return {
-          release: async () => {
-            if (released) return;
-            released = true;
-            try {
-              await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [`expbook:${name}`]);
-              client.release();
-            } catch {
-              // The session is gone, and the lock with it.
-              client.release(true);
-            }
-          },
+        const release = async (): Promise<void> => {
+          if (released) return;
+          released = true;
+          this.locks.delete(release);
+          try {
+            await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [`expbook:${name}`]);
+            client.release();
+          } catch {
+            // The session is gone, and the lock with it.
+            client.release(true);
+          }
         };
+        this.locks.add(release);
+        return { release };
       }
       const holder = await client.query<{ pid: number; application_name: string; addr: string | null }>(
         `SELECT a.pid, a.application_name, a.client_addr::text AS addr FROM pg_locks l
@@ -392,6 +394,7 @@ class PostgresRunStore implements RunStore {
         failure ??= error;
       }
     }
+    for (const release of [...this.locks]) await release();
     this.hooks.uninstall();
     if (this.open.size === 0) await this.pool.end().catch(() => {});
     if (failure !== null) throw failure;

@@ -203,7 +203,6 @@ const MIGRATION_LOCK = 0;
  */
 export async function migrate(pool: Pool, where: string): Promise<void> {
   const client = await pool.connect();
-  client.on("error", () => {});
   try {
     await client.query("SELECT pg_advisory_lock($1, $2)", [LOCK_CLASS, MIGRATION_LOCK]);
     try {
