@@ -37,7 +37,7 @@ import {
 } from "./artifact-blobs.js";
 import { compileRunQuery } from "./compile-query.js";
 import { createPool, describePgError, inTransaction, type PgTarget, parsePgUri } from "./pg-connection.js";
-import { batchFromPoints, copyPoints } from "./point-batch.js";
+import { batchFromPoints, copyPoints, decodeFloatArray } from "./point-batch.js";
 import { PostgresLiveRun } from "./postgres-live-run.js";
 import {
   INSERT_RUN,
@@ -166,23 +166,26 @@ class PostgresRunStore implements RunStore {
   async readSeries(id: string, metrics?: string[]): Promise<SeriesRead> {
     const series: Record<string, MetricPoint[]> = Object.create(null);
     try {
-      const result = await this.pool.query<[string, number, number, number]>({
-        text: `SELECT s.name, p.step, p.value, p.time FROM expbook_series s
-          JOIN expbook_points p ON p.series_id = s.id
+      const result = await this.pool.query<[string, Buffer, Buffer, Buffer]>({
+        text: `SELECT s.name, array_send(p.steps), array_send(p."values"), array_send(p.times)
+          FROM expbook_series s JOIN expbook_points p ON p.series_id = s.id
           WHERE s.run_id = $1 ${metrics === undefined ? "" : "AND s.name = ANY($2::text[])"}
           ORDER BY s.id, p.seq`,
         values: metrics === undefined ? [id] : [id, metrics],
         rowMode: "array",
       });
-      let current: MetricPoint[] = [];
-      let currentName: string | undefined;
-      for (const [name, step, value, time] of result.rows) {
-        if (name !== currentName) {
-          currentName = name;
-          current = series[name] ?? [];
-          series[name] = current;
+      for (const [name, stepBytes, valueBytes, timeBytes] of result.rows) {
+        const steps = decodeFloatArray(stepBytes);
+        const values = decodeFloatArray(valueBytes);
+        const times = decodeFloatArray(timeBytes);
+        let list = series[name];
+        if (list === undefined) {
+          list = [];
+          series[name] = list;
         }
-        current.push({ step, value, time });
+        for (let i = 0; i < steps.length; i++) {
+          list.push({ step: steps[i] as number, value: values[i] as number, time: times[i] as number });
+        }
       }
     } catch (error) {
       throw describePgError(this.target, error, `reading the series of run ${id}`);
