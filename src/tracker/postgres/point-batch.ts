@@ -86,22 +86,17 @@ export function batchFromPoints(points: NamedMetricPoint[]): { names: string[]; 
 }
 
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
-// Most points in one stored chunk (3 arrays of 8-byte numbers: 2.4 MB).
+// Most points in one stored chunk (3 columns of 8-byte numbers: 2.4 MB).
 const CHUNK_POINTS = 100_000;
-const FLOAT8_OID = 701;
 
-function writeFloatArray(out: Buffer, at: number, values: Float64Array, rows: Uint32Array): number {
-  let o = out.writeInt32BE(20 + rows.length * 12, at);
-  o = out.writeInt32BE(1, o); // dimensions
-  o = out.writeInt32BE(0, o); // no nulls
-  o = out.writeInt32BE(FLOAT8_OID, o);
-  o = out.writeInt32BE(rows.length, o);
-  o = out.writeInt32BE(1, o); // lower bound
-  for (let i = 0; i < rows.length; i++) {
-    o = out.writeInt32BE(8, o);
-    o = out.writeDoubleBE(values[rows[i] as number] as number, o);
-  }
-  return o;
+/** Packs the numbers at `rows` as little-endian float64 (how a chunk column stores them). */
+function pack(values: Float64Array, rows: Uint32Array): Buffer {
+  const packed = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) packed[i] = values[rows[i] as number] as number;
+  const bytes = Buffer.from(packed.buffer);
+  // Float64Array is in the machine's byte order; the store's is little-endian.
+  if (new Uint8Array(new Float64Array([1]).buffer)[7] !== 0x3f) bytes.swap64();
+  return bytes;
 }
 
 /**
@@ -125,17 +120,20 @@ function* binaryCopy(batch: PointBatch, seriesIds: number[]): Generator<Buffer> 
   for (const [metric, all] of bySeries) {
     for (let start = 0; start < all.length; start += CHUNK_POINTS) {
       const rows = Uint32Array.from(all.slice(start, start + CHUNK_POINTS));
-      const arrayBytes = 4 + 20 + rows.length * 12;
-      const out = Buffer.allocUnsafe(2 + 8 + 8 + 3 * arrayBytes);
-      let o = out.writeInt16BE(5, 0);
-      o = out.writeInt32BE(4, o);
-      o = out.writeInt32BE(seriesIds[metric] as number, o);
-      o = out.writeInt32BE(4, o);
-      o = out.writeInt32BE(rows.length, o);
-      o = writeFloatArray(out, o, batch.step, rows);
-      o = writeFloatArray(out, o, batch.value, rows);
-      writeFloatArray(out, o, batch.time, rows);
-      yield out;
+      const head = Buffer.allocUnsafe(2 + 8 + 8);
+      let o = head.writeInt16BE(5, 0);
+      o = head.writeInt32BE(4, o);
+      o = head.writeInt32BE(seriesIds[metric] as number, o);
+      o = head.writeInt32BE(4, o);
+      head.writeInt32BE(rows.length, o);
+      yield head;
+      for (const column of [batch.step, batch.value, batch.time]) {
+        const packed = pack(column, rows);
+        const length = Buffer.allocUnsafe(4);
+        length.writeInt32BE(packed.length, 0);
+        yield length;
+        yield packed;
+      }
     }
   }
   const trailer = Buffer.alloc(2);
@@ -143,17 +141,12 @@ function* binaryCopy(batch: PointBatch, seriesIds: number[]): Generator<Buffer> 
   yield trailer;
 }
 
-/** Reads the numbers of a one-dimensional float8[] as `array_send` writes it. */
-export function decodeFloatArray(bytes: Buffer): Float64Array {
-  const dimensions = bytes.readInt32BE(0);
-  if (dimensions === 0) return new Float64Array(0);
-  const length = bytes.readInt32BE(12);
-  const out = new Float64Array(length);
-  let o = 20;
-  for (let i = 0; i < length; i++) {
-    out[i] = bytes.readDoubleBE(o + 4);
-    o += 12;
-  }
+/** The numbers of a chunk column (packed little-endian float64). */
+export function unpack(bytes: Buffer): Float64Array {
+  const out = new Float64Array(bytes.length / 8);
+  const view = Buffer.from(out.buffer);
+  view.set(bytes);
+  if (new Uint8Array(new Float64Array([1]).buffer)[7] !== 0x3f) view.swap64();
   return out;
 }
 

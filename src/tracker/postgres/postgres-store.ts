@@ -37,7 +37,7 @@ import {
 } from "./artifact-blobs.js";
 import { compileRunQuery } from "./compile-query.js";
 import { createPool, describePgError, inTransaction, type PgTarget, parsePgUri } from "./pg-connection.js";
-import { batchFromPoints, copyPoints, decodeFloatArray } from "./point-batch.js";
+import { batchFromPoints, copyPoints, unpack } from "./point-batch.js";
 import { PostgresLiveRun } from "./postgres-live-run.js";
 import {
   INSERT_RUN,
@@ -167,7 +167,7 @@ class PostgresRunStore implements RunStore {
     const series: Record<string, MetricPoint[]> = Object.create(null);
     try {
       const result = await this.pool.query<[string, Buffer, Buffer, Buffer]>({
-        text: `SELECT s.name, array_send(p.steps), array_send(p."values"), array_send(p.times)
+        text: `SELECT s.name, p.steps, p."values", p.times
           FROM expbook_series s JOIN expbook_points p ON p.series_id = s.id
           WHERE s.run_id = $1 ${metrics === undefined ? "" : "AND s.name = ANY($2::text[])"}
           ORDER BY s.id, p.seq`,
@@ -175,9 +175,9 @@ class PostgresRunStore implements RunStore {
         rowMode: "array",
       });
       for (const [name, stepBytes, valueBytes, timeBytes] of result.rows) {
-        const steps = decodeFloatArray(stepBytes);
-        const values = decodeFloatArray(valueBytes);
-        const times = decodeFloatArray(timeBytes);
+        const steps = unpack(stepBytes);
+        const values = unpack(valueBytes);
+        const times = unpack(timeBytes);
         let list = series[name];
         if (list === undefined) {
           list = [];

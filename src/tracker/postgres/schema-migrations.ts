@@ -44,27 +44,23 @@ export const MIGRATIONS: readonly string[] = [
     name text NOT NULL
   );
   CREATE UNIQUE INDEX expbook_series_name ON expbook_series (run_id, md5(name));
-  -- Points are stored in chunks: one row per series per written batch, the batch's steps, values and
-  -- times as arrays in logging order (a row per point costs 5x the bytes and time to write and read).
+  -- Points are stored in chunks: one row per series per written batch, holding the batch's steps,
+  -- values and times in logging order as packed little-endian float64 (a row per point costs several
+  -- times the bytes and time to write and to read back).
   -- No foreign key: remove deletes a run's chunks in the same transaction.
   CREATE SEQUENCE expbook_points_seq;
   CREATE TABLE expbook_points (
     series_id integer NOT NULL,
     seq bigint NOT NULL DEFAULT nextval('expbook_points_seq'),
     count integer NOT NULL,
-    steps double precision[] NOT NULL,
-    "values" double precision[] NOT NULL,
-    times double precision[] NOT NULL
+    steps bytea NOT NULL,
+    "values" bytea NOT NULL,
+    times bytea NOT NULL
   );
-  -- Out of line, uncompressed: float arrays barely compress, and trying costs time on every write.
+  -- Out of line, uncompressed: float64 data barely compresses, and trying costs time on every write.
   ALTER TABLE expbook_points ALTER COLUMN steps SET STORAGE EXTERNAL,
     ALTER COLUMN "values" SET STORAGE EXTERNAL, ALTER COLUMN times SET STORAGE EXTERNAL;
   CREATE INDEX expbook_points_series ON expbook_points (series_id, seq);
-  -- Every point as a row, for people who query the store with SQL.
-  CREATE VIEW expbook_point_rows AS
-    SELECT s.run_id, s.name AS metric, p.step, p.value, p.time
-    FROM expbook_series s JOIN expbook_points c ON c.series_id = s.id,
-      unnest(c.steps, c."values", c.times) AS p(step, value, time);
 
   CREATE TABLE expbook_blobs (
     sha256 text PRIMARY KEY,
