@@ -1,7 +1,7 @@
 // Store benchmarks (targets from issue 15, for PostgreSQL): log 1,000,000 points < 5 s, list 10,000
 // runs < 1 s, read one 100,000-point series < 0.5 s. The same work runs on the file store (today's
 // `openTracker({ dir })`) in the same process, so the two are measured under the same load.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -22,11 +22,33 @@ const cpuMs = (): number => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 };
+// CPU time of the throwaway PostgreSQL server (the postmaster's children: backends and background
+// workers), from /proc: what the server itself spent, whatever else the machine runs.
+let postmasterPid = 0;
+const serverCpuMs = (): number => {
+  if (postmasterPid === 0) return 0;
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) === postmasterPid || Number(entry) === postmasterPid) {
+        ticks += Number(fields[11]) + Number(fields[12]);
+      }
+    } catch {
+      // a process that just ended
+    }
+  }
+  return ticks * 10; // 100 clock ticks per second on Linux
+};
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** What both stores offer for the benchmark. */
 interface BenchStore {
+  /** CPU of the store's server, if it has one. */
+  serverCpu?: () => number;
   startRun(options: StartRunOptions): Promise<Run>;
   list(): Promise<RunRecord[]>;
   seriesLength(id: string): Promise<number>;
@@ -35,25 +57,32 @@ interface BenchStore {
 async function measure(label: string, store: BenchStore): Promise<void> {
   let start = performance.now();
   let cpu = cpuMs();
+  let server = store.serverCpu?.() ?? 0;
+  const serverPart = (): string =>
+    store.serverCpu === undefined ? "" : `, ${(store.serverCpu() - server).toFixed(0)} ms server CPU`;
   const million = await store.startRun({ experiment: "bench", name: "million" });
   for (let i = 0; i < 1_000_000; i++) million.log("loss", 1 / (i + 1), i);
   await million.finish();
   const logMs = performance.now() - start;
   line(
-    `${label}: log 1,000,000 points (one run, incl. finish): ${logMs.toFixed(0)} ms wall, ${(cpuMs() - cpu).toFixed(0)} ms client CPU  [load ${load()}]`,
+    `${label}: log 1,000,000 points (one run, incl. finish): ${logMs.toFixed(0)} ms wall, ${(cpuMs() - cpu).toFixed(0)} ms client CPU${serverPart()}  [load ${load()}]`,
   );
 
   const hundredK = await store.startRun({ experiment: "bench", name: "100k" });
   for (let i = 0; i < 100_000; i++) hundredK.log("loss", 1 / (i + 1), i);
   await hundredK.finish();
   const reads: number[] = [];
+  const readCpu: number[] = [];
+  server = store.serverCpu?.() ?? 0;
   for (let i = 0; i < 5; i++) {
     start = performance.now();
+    cpu = cpuMs();
     if ((await store.seriesLength(hundredK.id)) !== 100_000) throw new Error("bench: lost points");
     reads.push(performance.now() - start);
+    readCpu.push(cpuMs() - cpu);
   }
   line(
-    `${label}: read one 100,000-point series: median ${median(reads).toFixed(0)} ms of 5  [load ${load()}]`,
+    `${label}: read one 100,000-point series: median ${median(reads).toFixed(0)} ms wall, ${median(readCpu).toFixed(0)} ms client CPU, of 5 (all 5: ${serverPart().slice(2) || "no server"})  [load ${load()}]`,
   );
 
   start = performance.now();
@@ -78,6 +107,7 @@ async function measure(label: string, store: BenchStore): Promise<void> {
   );
   const lists: number[] = [];
   const listCpu: number[] = [];
+  server = store.serverCpu?.() ?? 0;
   for (let i = 0; i < 5; i++) {
     start = performance.now();
     cpu = cpuMs();
@@ -87,13 +117,14 @@ async function measure(label: string, store: BenchStore): Promise<void> {
     if (runs.length !== 10_000) throw new Error(`bench: ${runs.length} runs listed`);
   }
   line(
-    `${label}: list 10,000 runs: median ${median(lists).toFixed(0)} ms wall, ${median(listCpu).toFixed(0)} ms client CPU, of 5  [load ${load()}]`,
+    `${label}: list 10,000 runs: median ${median(lists).toFixed(0)} ms wall, ${median(listCpu).toFixed(0)} ms client CPU, of 5 (all 5: ${serverPart().slice(2) || "no server"})  [load ${load()}]`,
   );
 }
 
 const dir = mkdtempSync(join(tmpdir(), "expbook-bench-store-"));
 line(`date ${new Date().toISOString()}, load average ${load()} (1, 5, 15 min), ${process.argv.join(" ")}`);
 const cluster = await startPostgresCluster();
+postmasterPid = Number(readFileSync(join(cluster.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 try {
   const pgStore = await openPostgresStore(cluster.createDatabase("bench"), { cacheDir: join(dir, "cache") });
   try {
@@ -101,6 +132,7 @@ try {
       startRun: (options) => pgStore.startRun(options),
       list: async () => (await pgStore.list({})).runs,
       seriesLength: async (id) => (await pgStore.readSeries(id)).series.loss?.length ?? 0,
+      serverCpu: serverCpuMs,
     });
   } finally {
     await pgStore.close();
