@@ -37,7 +37,8 @@ import {
 } from "./artifact-blobs.js";
 import { compileRunQuery } from "./compile-query.js";
 import { createPool, describePgError, inTransaction, type PgTarget, parsePgUri } from "./pg-connection.js";
-import { batchFromPoints, copyPoints, unpack } from "./point-batch.js";
+import { batchFromPoints, copyPoints } from "./point-batch.js";
+import { readSeriesChunks } from "./read-series.js";
 import { PostgresLiveRun } from "./postgres-live-run.js";
 import {
   INSERT_RUN,
@@ -164,29 +165,9 @@ class PostgresRunStore implements RunStore {
   }
 
   async readSeries(id: string, metrics?: string[]): Promise<SeriesRead> {
-    const series: Record<string, MetricPoint[]> = Object.create(null);
+    let series: Record<string, MetricPoint[]>;
     try {
-      const result = await this.pool.query<[string, Buffer, Buffer, Buffer]>({
-        text: `SELECT s.name, p.steps, p."values", p.times
-          FROM expbook_series s JOIN expbook_points p ON p.series_id = s.id
-          WHERE s.run_id = $1 ${metrics === undefined ? "" : "AND s.name = ANY($2::text[])"}
-          ORDER BY s.id, p.seq`,
-        values: metrics === undefined ? [id] : [id, metrics],
-        rowMode: "array",
-      });
-      for (const [name, stepBytes, valueBytes, timeBytes] of result.rows) {
-        const steps = unpack(stepBytes);
-        const values = unpack(valueBytes);
-        const times = unpack(timeBytes);
-        let list = series[name];
-        if (list === undefined) {
-          list = [];
-          series[name] = list;
-        }
-        for (let i = 0; i < steps.length; i++) {
-          list.push({ step: steps[i] as number, value: values[i] as number, time: times[i] as number });
-        }
-      }
+      series = await readSeriesChunks(this.pool, id, metrics);
     } catch (error) {
       throw describePgError(this.target, error, `reading the series of run ${id}`);
     }
