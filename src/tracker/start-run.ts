@@ -36,7 +36,7 @@ function checkJson(value: unknown, where: string): void {
 }
 
 /** Checks `startRun` options at the edge and returns the run record to create. */
-function initialRecord(id: string, options: StartRunOptions): RunRecord {
+export function initialRecord(id: string, options: StartRunOptions): RunRecord {
   if (typeof options?.experiment !== "string" || options.experiment === "") {
     throw new InputError("startRun: `experiment` must be a non-empty string");
   }
