@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { RecordError } from "../../util/errors.js";
 import type { Run } from "../types.js";
-import { lazySchema } from "./lazy-schema.js";
+import { lazySchema } from "../../util/lazy-schema.js";
 
 /** Artifact name of a run's per-example predictions: one prediction row per line (JSON Lines). */
 export const predictionsArtifact = "predictions.jsonl";

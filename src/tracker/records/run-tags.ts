@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { RunRecord } from "../types.js";
-import { lazySchema } from "./lazy-schema.js";
+import { lazySchema } from "../../util/lazy-schema.js";
 
 /**
  * The run tags studies and reports rely on. A run made outside expbook joins a study's report when it

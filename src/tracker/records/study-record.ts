@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { SplitInfo } from "../../data/types.js";
 import { RecordError } from "../../util/errors.js";
 import type { JsonValue, Run } from "../types.js";
-import { lazySchema } from "./lazy-schema.js";
+import { lazySchema } from "../../util/lazy-schema.js";
 
 /** Artifact of a study's own run (tag `stage: "study"`): the definition, the data and splits, and the commands to rerun. */
 export const studyRecordArtifact = "study.json";
