@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Example } from "../data/types.js";
 import { tokenize } from "../data/tokenize.js";
 import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
@@ -8,16 +8,19 @@ import type { Prediction, SystemDefinition } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
 import { createRng } from "../util/random.js";
 import { textOf } from "./text-of.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** Params of the "fewshot" system. */
-export const fewshotParams = z
-  .object({
-    /** Labelled examples drawn per class (regression: in all). */
-    shots: z.number().int().min(1).default(8),
-    /** Regression: predict the mean target of this many most similar shots. */
-    neighbours: z.number().int().min(1).default(3),
-  })
-  .strict();
+export const fewshotParams = lazySchema(({ z }) =>
+  z
+    .object({
+      /** Labelled examples drawn per class (regression: in all). */
+      shots: z.number().int().min(1).default(8),
+      /** Regression: predict the mean target of this many most similar shots. */
+      neighbours: z.number().int().min(1).default(3),
+    })
+    .strict(),
+);
 
 /** Validated params of the "fewshot" system. */
 export type FewshotParams = z.output<typeof fewshotParams>;

@@ -1,10 +1,10 @@
-import { z } from "zod";
 import { majorityLabel, meanTarget } from "../priors/training-prior.js";
 import type { Prediction, SystemDefinition } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** The "majority" system takes no params. */
-export const majorityParams = z.object({}).strict();
+export const majorityParams = lazySchema(({ z }) => z.object({}).strict());
 
 /** Predicts the most frequent training class (with the training class shares as scores), or the training mean. */
 export const majoritySystem: SystemDefinition<typeof majorityParams> = defineSystem({

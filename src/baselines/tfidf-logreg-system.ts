@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Example } from "../data/types.js";
 import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
@@ -9,24 +9,27 @@ import { stackRows } from "./sparse-matrix.js";
 import { textOf } from "./text-of.js";
 import { predictTfidfLogreg, saveTfidfLogregModel, type TfidfLogregModel } from "./tfidf-logreg-model.js";
 import { fitTfidf, tfidfRow } from "./tfidf-vectorizer.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** Params of the "tfidf-logreg" system; every field has a default and unknown keys are rejected. */
-export const tfidfLogregParams = z
-  .object({
-    /** Vocabulary cap: the terms in most training documents. */
-    maxFeatures: z.number().int().min(1).default(50_000),
-    /** Drop terms seen in fewer training documents than this. */
-    minDf: z.number().int().min(1).default(1),
-    /** 1 + ln(tf) term frequencies. */
-    sublinearTf: z.boolean().default(true),
-    /** Inverse L2 strength of the logistic regression (scikit-learn's C). */
-    C: z.number().positive().default(10),
-    /** L2 strength of the ridge regression used for regression tasks. */
-    alpha: z.number().positive().default(1),
-    /** L-BFGS iteration cap. */
-    maxIterations: z.number().int().min(1).default(300),
-  })
-  .strict();
+export const tfidfLogregParams = lazySchema(({ z }) =>
+  z
+    .object({
+      /** Vocabulary cap: the terms in most training documents. */
+      maxFeatures: z.number().int().min(1).default(50_000),
+      /** Drop terms seen in fewer training documents than this. */
+      minDf: z.number().int().min(1).default(1),
+      /** 1 + ln(tf) term frequencies. */
+      sublinearTf: z.boolean().default(true),
+      /** Inverse L2 strength of the logistic regression (scikit-learn's C). */
+      C: z.number().positive().default(10),
+      /** L2 strength of the ridge regression used for regression tasks. */
+      alpha: z.number().positive().default(1),
+      /** L-BFGS iteration cap. */
+      maxIterations: z.number().int().min(1).default(300),
+    })
+    .strict(),
+);
 
 /** Validated params of the "tfidf-logreg" system. */
 export type TfidfLogregParams = z.output<typeof tfidfLogregParams>;

@@ -1,27 +1,29 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { z } from "zod";
 import { ModelError, StoreError } from "../util/errors.js";
 import { KnowledgeBase, type KnowledgeBaseOptions } from "./knowledge-base.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 const formatName = "expbook-knowledge-base";
 
-const fileSchema = z.object({
-  format: z.literal(formatName),
-  version: z.literal(1),
-  bm25: z.object({ k1: z.number(), b: z.number() }),
-  embedder: z.string().nullable(),
-  documents: z.array(
-    z.object({
-      id: z.string(),
-      text: z.string(),
-      label: z.string().optional(),
-      target: z.number().optional(),
-      meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-    }),
-  ),
-});
+const fileSchema = lazySchema(({ z }) =>
+  z.object({
+    format: z.literal(formatName),
+    version: z.literal(1),
+    bm25: z.object({ k1: z.number(), b: z.number() }),
+    embedder: z.string().nullable(),
+    documents: z.array(
+      z.object({
+        id: z.string(),
+        text: z.string(),
+        label: z.string().optional(),
+        target: z.number().optional(),
+        meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+      }),
+    ),
+  }),
+);
 
 /**
  * Writes a knowledge base to a file (gzip-compressed JSON when the name ends in `.gz`): its documents,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Example } from "../data/types.js";
 import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
 import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
@@ -14,39 +14,42 @@ import { majorityLabel, meanTarget } from "../priors/training-prior.js";
 import { labelPrecisionAtK } from "./retrieval-quality.js";
 import { meanVectorEmbedder, type TextEmbedder } from "../embeddings/text-embedder.js";
 import { InputError } from "../util/errors.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** Params of the "rag" system; every field has a default and unknown keys are rejected. */
-export const ragParams = z
-  .object({
-    /** bm25 (lexical), dense (cosine of mean word vectors) or hybrid (reciprocal rank fusion of both). */
-    retriever: z.enum(["bm25", "dense", "hybrid"]).default("bm25"),
-    /** Neighbours per prediction. */
-    k: z.number().int().min(1).default(10),
-    /** How neighbours are weighted: retrieval score, equally, or 1 / rank. */
-    weighting: z.enum(["similarity", "uniform", "rank"]).default("similarity"),
-    /** Regression: weighted mean or weighted median of the neighbours' targets. */
-    aggregate: z.enum(["mean", "median"]).default("mean"),
-    /** BM25 term-frequency saturation (Lucene default 1.2). */
-    k1: z.number().min(0).default(1.2),
-    /** BM25 length normalisation (Lucene default 0.75). */
-    b: z.number().min(0).max(1).default(0.75),
-    /** Reciprocal rank fusion constant for hybrid retrieval. */
-    rrfK: z.number().min(0).default(60),
-    /** Which labelled rows form the knowledge base. */
-    knowledge: z.enum(["train", "train+val"]).default("train"),
-    /** Add the split's update rows to the knowledge base at query time, without retraining (freshness). */
-    useUpdate: z.boolean().default(false),
-    /**
-     * Dense/hybrid: embed texts with the fine-tuned table of this finished finetune run (id or unique
-     * prefix, trained on the same split) instead of mean GloVe vectors.
-     */
-    embeddingRun: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((params) => params.embeddingRun === undefined || params.retriever !== "bm25", {
-    message: "embeddingRun needs retriever dense or hybrid (BM25 uses no embedding)",
-    path: ["embeddingRun"],
-  });
+export const ragParams = lazySchema(({ z }) =>
+  z
+    .object({
+      /** bm25 (lexical), dense (cosine of mean word vectors) or hybrid (reciprocal rank fusion of both). */
+      retriever: z.enum(["bm25", "dense", "hybrid"]).default("bm25"),
+      /** Neighbours per prediction. */
+      k: z.number().int().min(1).default(10),
+      /** How neighbours are weighted: retrieval score, equally, or 1 / rank. */
+      weighting: z.enum(["similarity", "uniform", "rank"]).default("similarity"),
+      /** Regression: weighted mean or weighted median of the neighbours' targets. */
+      aggregate: z.enum(["mean", "median"]).default("mean"),
+      /** BM25 term-frequency saturation (Lucene default 1.2). */
+      k1: z.number().min(0).default(1.2),
+      /** BM25 length normalisation (Lucene default 0.75). */
+      b: z.number().min(0).max(1).default(0.75),
+      /** Reciprocal rank fusion constant for hybrid retrieval. */
+      rrfK: z.number().min(0).default(60),
+      /** Which labelled rows form the knowledge base. */
+      knowledge: z.enum(["train", "train+val"]).default("train"),
+      /** Add the split's update rows to the knowledge base at query time, without retraining (freshness). */
+      useUpdate: z.boolean().default(false),
+      /**
+       * Dense/hybrid: embed texts with the fine-tuned table of this finished finetune run (id or unique
+       * prefix, trained on the same split) instead of mean GloVe vectors.
+       */
+      embeddingRun: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((params) => params.embeddingRun === undefined || params.retriever !== "bm25", {
+      message: "embeddingRun needs retriever dense or hybrid (BM25 uses no embedding)",
+      path: ["embeddingRun"],
+    }),
+);
 
 /** Validated params of the "rag" system. */
 export type RagParams = z.output<typeof ragParams>;

@@ -1,59 +1,66 @@
 import { existsSync, readFileSync } from "node:fs";
-import { z } from "zod";
+import type { z } from "zod";
 import { StoreError } from "../util/errors.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** File name of a deployment run's record: one JSON event per line, appended as they happen. */
 export const deploymentRecordArtifact = "deployment.jsonl";
 
-const inputSchema = z.union([
-  z.object({ text: z.string() }).strict(),
-  z.object({ features: z.record(z.string(), z.number()) }).strict(),
-]);
+const inputSchema = lazySchema(({ z }) =>
+  z.union([
+    z.object({ text: z.string() }).strict(),
+    z.object({ features: z.record(z.string(), z.number()) }).strict(),
+  ]),
+);
 
 /** What a request asked: a text or a features object. */
 export type ServedInput = z.infer<typeof inputSchema>;
 
-const predictionEvent = z.object({
-  type: z.literal("prediction"),
-  /** Milliseconds since the epoch. */
-  time: z.number(),
-  requestId: z.string(),
-  /** Time from the request's arrival to its prediction, in milliseconds. */
-  latencyMs: z.number(),
-  input: inputSchema,
-  label: z.string().optional(),
-  scores: z.record(z.string(), z.number()).optional(),
-  value: z.number().optional(),
-  /** Ids of the documents a RAG prediction cited, best first. */
-  citations: z.array(z.string()).optional(),
-});
+const predictionEvent = lazySchema(({ z }) =>
+  z.object({
+    type: z.literal("prediction"),
+    /** Milliseconds since the epoch. */
+    time: z.number(),
+    requestId: z.string(),
+    /** Time from the request's arrival to its prediction, in milliseconds. */
+    latencyMs: z.number(),
+    input: inputSchema,
+    label: z.string().optional(),
+    scores: z.record(z.string(), z.number()).optional(),
+    value: z.number().optional(),
+    /** Ids of the documents a RAG prediction cited, best first. */
+    citations: z.array(z.string()).optional(),
+  }),
+);
 
-const feedbackEvent = z.object({
-  type: z.literal("feedback"),
-  time: z.number(),
-  requestId: z.string(),
-  label: z.string().optional(),
-  target: z.number().optional(),
-});
+const feedbackEvent = lazySchema(({ z }) =>
+  z.object({
+    type: z.literal("feedback"),
+    time: z.number(),
+    requestId: z.string(),
+    label: z.string().optional(),
+    target: z.number().optional(),
+  }),
+);
 
-const documentEvent = z.object({
-  type: z.literal("document"),
-  time: z.number(),
-  op: z.enum(["add", "update", "remove"]),
-  id: z.string(),
-  text: z.string().optional(),
-  label: z.string().optional(),
-  target: z.number().optional(),
-  /** Knowledge-base size after the change. */
-  size: z.number(),
-});
+const documentEvent = lazySchema(({ z }) =>
+  z.object({
+    type: z.literal("document"),
+    time: z.number(),
+    op: z.enum(["add", "update", "remove"]),
+    id: z.string(),
+    text: z.string().optional(),
+    label: z.string().optional(),
+    target: z.number().optional(),
+    /** Knowledge-base size after the change. */
+    size: z.number(),
+  }),
+);
 
 /** One line of a deployment record. */
-export const deploymentEventSchema = z.discriminatedUnion("type", [
-  predictionEvent,
-  feedbackEvent,
-  documentEvent,
-]);
+export const deploymentEventSchema = lazySchema(({ z }) =>
+  z.discriminatedUnion("type", [predictionEvent, feedbackEvent, documentEvent]),
+);
 
 /** One event of a deployment record: a prediction served, a feedback received, a knowledge-base change. */
 export type DeploymentEvent = z.infer<typeof deploymentEventSchema>;

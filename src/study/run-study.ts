@@ -118,14 +118,15 @@ async function markDuplicates(tracker: Tracker, experiment: string): Promise<num
 /**
  * Waits for runs of this study still live in other processes on this host: the workers of an earlier
  * execution that was killed (this process now holds the study lock, so no one else runs the study).
- * They stop by themselves within a second (see parent-watchdog.ts); any left are stopped.
+ * They stop by themselves, at once or, stuck in synchronous work, after the watchdog's grace and the
+ * recording of their runs as killed (see parent-watchdog.ts): about 5 s at most. Any left are stopped.
  */
 async function stopOrphans(tracker: Tracker, experiment: string): Promise<void> {
   const orphans = async () =>
     (await tracker.runs({ experiment })).filter(
       (run) => run.status === "running" && run.env.hostname === hostname() && run.env.pid !== process.pid,
     );
-  for (let waited = 0; waited < 3_000; waited += 100) {
+  for (let waited = 0; waited < 6_000; waited += 100) {
     if ((await orphans()).length === 0) return;
     await sleep(100);
   }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import Papa from "papaparse";
 import { parseSetFlags } from "../../src/cli/set-flags.js";
+import { type MimeBundle, showFor } from "../../src/report/index.js";
 import { openTracker } from "../../src/tracker/index.js";
 import { InputError } from "../../src/util/errors.js";
 import { runCli, tempDir } from "../helpers/cli.js";
@@ -27,18 +28,50 @@ test("summary values the reader would call damaged are refused at write time, na
       error instanceof InputError && /"cm" must be a number, string or boolean/.test(error.message),
   );
   assert.throws(() => run.summary({ list: [1, 2] } as unknown as Record<string, number>), /"list"/);
-  run.summary({ f1: 0.5, __proto__: 1, constructor: "x" });
+  // An own "__proto__" key, as JSON.parse makes it. (In an object literal, `__proto__: 1` sets the
+  // prototype, is ignored for a number and leaves no key: the summary would never hold one.)
+  const hostile = JSON.parse('{"f1":0.5,"__proto__":1,"constructor":"x"}') as Record<string, number | string>;
+  run.summary(hostile);
   await run.finish();
-  const show = await runCli(["show", run.id, "--store", tracker.dir, "--json"]);
-  assert.equal(show.code, 0, show.stderr);
-  const shown = JSON.parse(show.stdout) as { status: string; summary: Record<string, unknown> };
-  assert.equal(shown.status, "finished");
-  assert.equal(shown.summary.f1, 0.5);
-  assert.equal(shown.summary.constructor, "x");
+  const expected = { f1: 0.5, ["__proto__"]: 1, constructor: "x" };
+  const summaryOf = (text: string, at = (value: unknown) => value): Record<string, unknown> =>
+    (at(JSON.parse(text)) as { summary: Record<string, unknown> }).summary;
+  const checkShowAndLs = async () => {
+    const show = await runCli(["show", run.id, "--store", tracker.dir, "--json"]);
+    assert.equal(show.code, 0, show.stderr);
+    assert.equal((JSON.parse(show.stdout) as { status: string }).status, "finished");
+    assert.deepEqual(summaryOf(show.stdout), expected);
+    const listed = await runCli(["ls", "--store", tracker.dir, "--json"]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(
+      summaryOf(listed.stdout, (runs) => (runs as unknown[])[0]),
+      expected,
+    );
+    const table = await runCli(["ls", "--store", tracker.dir]);
+    assert.match(table.stdout, /f1=0\.5 __proto__=1 constructor=x/);
+    const query = await runCli(["ls", "--store", tracker.dir, "--where", "summary.__proto__ = 1", "--json"]);
+    assert.equal((JSON.parse(query.stdout) as unknown[]).length, 1, query.stderr);
+  };
+  await checkShowAndLs();
+  // From the rebuilt index too.
   const rebuilt = await runCli(["gc", "--yes", "--store", tracker.dir]);
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
-  const listed = await runCli(["ls", "--store", tracker.dir, "--json"]);
-  assert.equal((JSON.parse(listed.stdout) as { status: string }[])[0]?.status, "finished");
+  await checkShowAndLs();
+  const exported = await runCli(["export", "--format", "csv", "--store", tracker.dir]);
+  const [row] = Papa.parse<Record<string, string>>(exported.stdout, { header: true }).data;
+  assert.equal(row?.["summary.__proto__"], "1", exported.stdout);
+  // Reports: the notebook's runs table and a comparison on the "__proto__" metric.
+  const published: MimeBundle[] = [];
+  const show = showFor(tracker, {
+    publisher: { publish: (bundle) => published.push(bundle), plotlySent: true },
+  });
+  await show.runs({ experiment: "summary" });
+  await show.compare([run.id], "__proto__");
+  const [runsText, compareText] = published.map((bundle) => bundle["text/plain"]);
+  assert.match(runsText ?? "", /__proto__/);
+  assert.match(compareText ?? "", /__proto__ \(mean \[95% CI\]\)/);
+  // The row of the one system: its mean 1 over 1 run, and it is the best.
+  assert.match(compareText ?? "", /\n\S+ +1 +1 +best/, compareText);
 });
 
 test("--set refuses __proto__, constructor and prototype keys and pollutes nothing", () => {

@@ -1,21 +1,22 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { RecordError } from "../../util/errors.js";
 import type { Run } from "../types.js";
+import { lazySchema } from "../../util/lazy-schema.js";
 
 /** Artifact name of a run's per-example predictions: one prediction row per line (JSON Lines). */
 export const predictionsArtifact = "predictions.jsonl";
 
 /** A document a retrieval system cited for a prediction: its id, retrieval score and label or target. */
-export const citationSchema = z.object({
-  id: z.string(),
-  score: z.number(),
-  label: z.string().optional(),
-  target: z.number().optional(),
-  /** The first ~200 characters of the document's text. */
-  snippet: z.string().default(""),
-});
-
-const truth = z.union([z.string().min(1, "give a non-empty label"), z.number()]);
+export const citationSchema = lazySchema(({ z }) =>
+  z.object({
+    id: z.string(),
+    score: z.number(),
+    label: z.string().optional(),
+    target: z.number().optional(),
+    /** The first ~200 characters of the document's text. */
+    snippet: z.string().default(""),
+  }),
+);
 
 /**
  * One line of `predictions.jsonl`: the example's split and id, its true value and the prediction.
@@ -24,14 +25,17 @@ const truth = z.union([z.string().min(1, "give a non-empty label"), z.number()])
  * slice columns. This is the contract for runs made outside expbook too.
  * @example {"split":"test","id":"msg-7","y_true":"spam","y_pred":"ham","meta":{"era":"2002"}}
  */
-export const predictionRowSchema = z.object({
-  split: z.enum(["val", "test"]),
-  id: z.union([z.string().min(1, "give a non-empty id"), z.number().transform(String)]),
-  y_true: truth,
-  y_pred: truth,
-  scores: z.record(z.string(), z.number()).optional(),
-  citations: z.array(citationSchema).optional(),
-  meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+export const predictionRowSchema = lazySchema(({ z }) => {
+  const truth = z.union([z.string().min(1, "give a non-empty label"), z.number()]);
+  return z.object({
+    split: z.enum(["val", "test"]),
+    id: z.union([z.string().min(1, "give a non-empty id"), z.number().transform(String)]),
+    y_true: truth,
+    y_pred: truth,
+    scores: z.record(z.string(), z.number()).optional(),
+    citations: z.array(citationSchema).optional(),
+    meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+  });
 });
 
 /** A prediction row as read (id a string, `meta` filled). */

@@ -1,5 +1,6 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { RunRecord } from "../types.js";
+import { lazySchema } from "../../util/lazy-schema.js";
 
 /**
  * The run tags studies and reports rely on. A run made outside expbook joins a study's report when it
@@ -33,15 +34,23 @@ export const runTag = {
   rerunOf: "rerun_of",
 } as const;
 
+// The values, for the readers below, which check them without building (and loading) zod.
+const runStages = ["study", "trial", "final", "rerun"] as const;
+const kbStates = ["before", "after"] as const;
+
 /** Stages of a study's runs: the study's own run, sweep trials (validation only), finals (scored on test), reruns. */
-export const runStageSchema = z.enum(["study", "trial", "final", "rerun"]);
+export const runStageSchema = lazySchema(({ z }) => z.enum(runStages));
 /** A study stage (value of the `stage` tag). */
 export type RunStage = z.output<typeof runStageSchema>;
 
 /** Knowledge-base states of a freshness study (value of the `kb_state` tag or summary). */
-export const kbStateSchema = z.enum(["before", "after"]);
+export const kbStateSchema = lazySchema(({ z }) => z.enum(kbStates));
 /** A knowledge-base state. */
 export type KbState = z.output<typeof kbStateSchema>;
+
+function oneOf<T extends string>(values: readonly T[], value: unknown): T | undefined {
+  return values.find((known) => known === value);
+}
 
 type Tagged = Pick<RunRecord, "tags" | "params" | "name" | "summary">;
 
@@ -52,8 +61,7 @@ function tagText(run: Pick<RunRecord, "tags">, name: string): string | undefined
 
 /** The run's study stage, or undefined for a run outside a study (or an unknown stage). */
 export function stageOf(run: Pick<RunRecord, "tags">): RunStage | undefined {
-  const parsed = runStageSchema.safeParse(run.tags[runTag.stage]);
-  return parsed.success ? parsed.data : undefined;
+  return oneOf(runStages, run.tags[runTag.stage]);
 }
 
 /** The system a run belongs to: the `system` tag, else `params.system`, else the run name. */
@@ -64,8 +72,7 @@ export function systemOf(run: Pick<Tagged, "tags" | "params" | "name">): string 
 
 /** The knowledge-base state of a freshness run, from its summary or its `kb_state` tag. */
 export function kbStateOf(run: Pick<Tagged, "tags" | "summary">): KbState | undefined {
-  const parsed = kbStateSchema.safeParse(run.summary.kb_state ?? run.tags[runTag.kbState]);
-  return parsed.success ? parsed.data : undefined;
+  return oneOf(kbStates, run.summary.kb_state ?? run.tags[runTag.kbState]);
 }
 
 /** The family a run's system belongs to (freshness variants of one system share it); else its system. */

@@ -1,67 +1,66 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { SplitInfo } from "../../data/types.js";
 import { RecordError } from "../../util/errors.js";
 import type { JsonValue, Run } from "../types.js";
+import { lazySchema } from "../../util/lazy-schema.js";
 
 /** Artifact of a study's own run (tag `stage: "study"`): the definition, the data and splits, and the commands to rerun. */
 export const studyRecordArtifact = "study.json";
-
-const json: z.ZodType<JsonValue> = z.json();
-
-const systemSchema = z.looseObject({
-  name: z.string(),
-  kind: z.string(),
-  params: z.record(z.string(), json).optional(),
-  sweep: json.optional(),
-});
-
-const selectSchema = z.union([
-  z.string(),
-  z.looseObject({
-    metric: z.string(),
-    mode: z.string().optional(),
-    goal: z.string().optional(),
-    direction: z.string().optional(),
-  }),
-]);
-
-const studySchema = z.looseObject({
-  name: z.string(),
-  question: z.string().optional(),
-  dataset: json.optional(),
-  split: json.optional(),
-  seeds: z.array(z.number()).optional(),
-  systems: z.array(systemSchema).default([]),
-  select: selectSchema.optional(),
-  metric: z.string().optional(),
-  slices: z.array(z.string()).optional(),
-  scenario: json.optional(),
-});
 
 /**
  * The `study.json` record. The report reads the study's question, systems, seeds, selection and test
  * metric, the dataset's name, task, labels and fingerprint, each split's sizes and fingerprints, and the
  * commands that rerun it. Keys it does not know are kept.
  */
-export const studyRecordSchema = z.looseObject({
-  study: studySchema,
-  dataset: z
-    .looseObject({
-      name: z.string(),
-      task: z.string(),
-      rows: z.number(),
-      labels: z.array(z.string()).default([]),
-      positiveLabel: z.string().optional(),
-      fingerprint: z.string(),
-      source: z.string().default(""),
-    })
-    .optional(),
-  splits: z.array(z.looseObject({ seed: z.number(), info: z.looseObject({}) })).default([]),
-  commands: z.array(z.string()).default([]),
+export const studyRecordSchema = lazySchema(({ z }) => {
+  const json: z.ZodType<JsonValue> = z.json();
+  const systemSchema = z.looseObject({
+    name: z.string(),
+    kind: z.string(),
+    params: z.record(z.string(), json).optional(),
+    sweep: json.optional(),
+  });
+  const selectSchema = z.union([
+    z.string(),
+    z.looseObject({
+      metric: z.string(),
+      mode: z.string().optional(),
+      goal: z.string().optional(),
+      direction: z.string().optional(),
+    }),
+  ]);
+  const studySchema = z.looseObject({
+    name: z.string(),
+    question: z.string().optional(),
+    dataset: json.optional(),
+    split: json.optional(),
+    seeds: z.array(z.number()).optional(),
+    systems: z.array(systemSchema).default([]),
+    select: selectSchema.optional(),
+    metric: z.string().optional(),
+    slices: z.array(z.string()).optional(),
+    scenario: json.optional(),
+  });
+  return z.looseObject({
+    study: studySchema,
+    dataset: z
+      .looseObject({
+        name: z.string(),
+        task: z.string(),
+        rows: z.number(),
+        labels: z.array(z.string()).default([]),
+        positiveLabel: z.string().optional(),
+        fingerprint: z.string(),
+        source: z.string().default(""),
+      })
+      .optional(),
+    splits: z.array(z.looseObject({ seed: z.number(), info: z.looseObject({}) })).default([]),
+    commands: z.array(z.string()).default([]),
+  });
 });
 
 /** A study's definition as recorded (the parts a report reads). */
-export type StudyDefinitionRecord = z.output<typeof studySchema>;
+export type StudyDefinitionRecord = z.output<typeof studyRecordSchema>["study"];
 
 /** The `study.json` artifact of a study run: definition, dataset, splits and the commands to rerun. */
 export interface StudyRecord {
