@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { Deployment } from "../serve/deployment.js";
 import { createServer } from "../serve/create-server.js";
 import { loadRunPredictor } from "../serve/run-predictor.js";
-import { openTracker, resolveStoreDir } from "../tracker/index.js";
+import { openTracker } from "../tracker/index.js";
 import { InputError } from "../util/errors.js";
 import { integerFlag } from "./dataset-flags.js";
 import { action, printLine, printStatus } from "./output.js";
@@ -36,7 +36,10 @@ export function register(program: Command): void {
     .option("--max-batch <n>", "most inputs or documents per request", "256")
     .option("--remember <n>", "recent predictions that can still receive feedback", "100000")
     .option("--experiment <name>", "experiment to log the deployment run under (default: deployments)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "print { url, run, deployment } as one JSON line once listening")
     .action(
       action(async (id: string, flags: ServeFlags) => {
@@ -60,7 +63,7 @@ export function register(program: Command): void {
         ] as const) {
           if (value < 1) throw new InputError(`--${name} must be at least 1`);
         }
-        const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
+        const tracker = await openTracker({ store: flags.store });
         const predictor = await loadRunPredictor(tracker, id);
         const deployment = await Deployment.start(tracker, predictor, {
           host: flags.host,

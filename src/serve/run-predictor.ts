@@ -1,4 +1,3 @@
-import { dirname } from "node:path";
 import type { Example, Task } from "../data/types.js";
 import type { KnowledgeBase } from "../rag/knowledge-base.js";
 import type { Prediction } from "../systems/system.js";
@@ -43,7 +42,7 @@ export function runKind(run: Pick<RunWithSeries, "params">): string {
 export async function loadRunPredictor(tracker: Tracker, runIdOrPrefix: string): Promise<RunPredictor> {
   const run = await tracker.run(runIdOrPrefix);
   const kind = runKind(run);
-  const artifactDir = dirname(tracker.artifactPath(run.id, "model.json"));
+  const artifactDir = await tracker.artifactFolder(run.id);
   if (!(servableKinds as readonly string[]).includes(kind)) {
     throw new ModelError(
       `run ${run.id} is a ${kind} run, which saves no servable model; pick a ${servableKinds.join(" or ")} run (expbook ls --where 'kind = "finetune"')`,

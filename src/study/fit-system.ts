@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, relative } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import type { LoadDatasetOptions } from "../data/load-dataset.js";
 import type { SplitOptions } from "../data/split.js";
 import { subsampleRows } from "../data/subsample.js";
@@ -115,7 +115,7 @@ async function backendFacts(
 
 async function linkedRun(tracker: Tracker, idOrPrefix: string): Promise<LinkedRun> {
   const run = await tracker.run(idOrPrefix);
-  const artifactDir = dirname(tracker.artifactPath(run.id, "any"));
+  const artifactDir = await tracker.artifactFolder(run.id);
   return {
     id: run.id,
     kind: typeof run.params.kind === "string" ? run.params.kind : "unknown",

@@ -29,15 +29,15 @@ test("summary values the reader would call damaged are refused at write time, na
   assert.throws(() => run.summary({ list: [1, 2] } as unknown as Record<string, number>), /"list"/);
   run.summary({ f1: 0.5, __proto__: 1, constructor: "x" });
   await run.finish();
-  const show = await runCli(["show", run.id, "--store", tracker.dir, "--json"]);
+  const show = await runCli(["show", run.id, "--store", tracker.uri, "--json"]);
   assert.equal(show.code, 0, show.stderr);
   const shown = JSON.parse(show.stdout) as { status: string; summary: Record<string, unknown> };
   assert.equal(shown.status, "finished");
   assert.equal(shown.summary.f1, 0.5);
   assert.equal(shown.summary.constructor, "x");
-  const rebuilt = await runCli(["gc", "--yes", "--store", tracker.dir]);
+  const rebuilt = await runCli(["gc", "--yes", "--store", tracker.uri]);
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
-  const listed = await runCli(["ls", "--store", tracker.dir, "--json"]);
+  const listed = await runCli(["ls", "--store", tracker.uri, "--json"]);
   assert.equal((JSON.parse(listed.stdout) as { status: string }[])[0]?.status, "finished");
 });
 
