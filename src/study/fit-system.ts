@@ -1,3 +1,4 @@
+import { runArtifacts } from "./run-artifacts.js";
 import { isAbsolute, relative } from "node:path";
 import type { LoadDatasetOptions } from "../data/load-dataset.js";
 import type { SplitOptions } from "../data/split.js";
@@ -172,6 +173,7 @@ export async function fitSystem(request: FitRequest): Promise<FitResult> {
       seed: request.seed,
       metrics: run,
       artifactDir: run.artifactDir,
+      artifacts: runArtifacts(request.tracker, run),
       progress: request.progress ?? (() => {}),
       ...(request.signal ? { signal: request.signal } : {}),
       splitFingerprint: request.split.info.fingerprints.split,
