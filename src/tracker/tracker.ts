@@ -254,8 +254,3 @@ export async function openTracker(options: TrackerOptions = {}): Promise<Tracker
   });
   return new StoreTracker(store);
 }
-
-/** A tracker over a store already open (e.g. one a test or a sync holds). */
-export function trackerOver(store: RunStore): Tracker {
-  return new StoreTracker(store);
-}
