@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pidAlive } from "../tracker/liveness.js";
 import { duplicateOf, jobOf, runTag } from "../tracker/records/run-tags.js";
 import { studyRecordArtifact, writeStudyRecord } from "../tracker/records/study-record.js";
+import { resolveStoreUri } from "../tracker/store/open-run-store.js";
 import { openTracker, type Tracker } from "../tracker/tracker.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
 import { StudyError } from "../util/errors.js";
@@ -171,11 +172,13 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
   const { study } = loaded;
   checkSelection(study, options);
   const seeds = studySeeds(study, options);
-  const tracker = await openTracker({ store: options.store ?? options.storeDir });
+  // Workers get the URI as given (tracker.uri hides a database password they need).
+  const storeUri = resolveStoreUri(options.store ?? options.storeDir);
+  const tracker = await openTracker({ store: storeUri });
   const release = await takeStudyLock(tracker, study.name);
   try {
     await stopOrphans(tracker, study.name);
-    return await runLocked(loaded, options, tracker, seeds);
+    return await runLocked(loaded, options, tracker, storeUri, seeds);
   } finally {
     await release();
   }
@@ -185,10 +188,11 @@ async function runLocked(
   loaded: LoadedStudy,
   options: RunStudyOptions,
   tracker: Tracker,
+  storeUri: string,
   seeds: number[],
 ): Promise<StudyOutcome> {
   const { study, dataset } = loaded;
-  const context = studyContext(loaded, tracker.uri);
+  const context = studyContext(loaded, storeUri);
   const done = finishedJobRuns(await tracker.runs({ experiment: study.name }));
   const studyRun = await tracker.startRun({
     experiment: study.name,
