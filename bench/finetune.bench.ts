@@ -7,6 +7,7 @@
 // PyTorch (Debian's python3-torch) runs on 1 and 2 threads with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
 // removed from its environment only, and prints the BLAS kernel threadpoolctl sees. The frozen-table
 // variants run once. EXPBOOK_BENCH_FINETUNE=cnn runs the CNN lines only.
+import { folderArtifacts } from "../src/systems/folder-artifacts.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,6 +46,7 @@ async function examplesPerSecond(
     seed: 1,
     metrics: { log: () => {}, logMany: () => {} },
     artifactDir: join(work, String(params.model ?? "bag")),
+    artifacts: folderArtifacts(join(work, String(params.model ?? "bag"))),
     progress: () => {},
   });
   return { rate: Number(output.summary?.examples_per_s), backend: String(output.summary?.backend) };

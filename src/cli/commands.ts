@@ -23,6 +23,7 @@ const commandModules: Record<string, CommandModule> = {
   report: () => import("./report.js"),
   serve: () => import("./serve.js"),
   feedback: () => import("./feedback.js"),
+  sync: () => import("./sync.js"),
 };
 
 /**

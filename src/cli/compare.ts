@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Comparison, openTracker, resolveStoreDir } from "../tracker/index.js";
+import { type Comparison, openTracker } from "../tracker/index.js";
 import { displayText, formatTable, formatValue } from "./ls.js";
 import { action, printJson, printLine } from "./output.js";
 
@@ -46,11 +46,14 @@ export function register(program: Command): void {
     .command("compare")
     .description("compare runs: params that differ, metrics side by side")
     .argument("<runs...>", "two or more run ids (or unique prefixes)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "machine-readable output")
     .action(
       action(async (ids: string[], options: { store?: string; json?: boolean }) => {
-        const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
+        const tracker = await openTracker({ store: options.store });
         const comparison = await tracker.compare(ids, { paired: true });
         if (options.json) printJson(comparison);
         else printComparison(comparison);

@@ -17,7 +17,6 @@ import { bootstrapCI, type SliceMetric, sliceMetrics } from "../stats/index.js";
 import {
   openTracker,
   readPredictionRows,
-  resolveStoreDir,
   runTag,
   summaryName,
   writePredictionRows,
@@ -370,7 +369,7 @@ async function logRun(
 ): Promise<string> {
   if (!flags.experiment)
     throw new InputError("--log needs --experiment NAME (the experiment to record the run under)");
-  const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
+  const tracker = await openTracker({ store: flags.store });
   const name = flags.name ?? basename(path).replace(/\.(csv|jsonl)$/i, "");
   // Tagged as a study's final: a run logged into a study's experiment is ranked in its report.
   const system = flags.system ?? name;
@@ -449,7 +448,10 @@ export function register(program: Command): void {
       "--run-seed <n>",
       "seed of the study split the predictions are on (with --log): pairs the run with that seed's runs in reports",
     )
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "machine-readable output")
     .action(
       action(async (path: string, flags: EvalFlags) => {

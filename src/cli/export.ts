@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import Papa from "papaparse";
-import { openTracker, resolveStoreDir, runRows } from "../tracker/index.js";
+import { openTracker, runRows } from "../tracker/index.js";
 import { InputError } from "../util/errors.js";
 import { action, printJson, printStatus } from "./output.js";
 
@@ -18,7 +18,10 @@ export function register(program: Command): void {
     .option("--experiment <name>", "only runs of this experiment")
     .option("--where <expr>", "only runs matching this query")
     .option("--out <file>", "write to this file instead of stdout")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "with --out: print what was written as JSON")
     .option(
       "--no-escape-formulas",
@@ -38,7 +41,7 @@ export function register(program: Command): void {
           if (options.format !== "csv" && options.format !== "json") {
             throw new InputError(`--format must be csv or json, got "${options.format}"`);
           }
-          const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
+          const tracker = await openTracker({ store: options.store });
           const runs = await tracker.runs({ experiment: options.experiment, where: options.where });
           const text =
             options.format === "csv"

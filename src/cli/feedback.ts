@@ -1,8 +1,9 @@
+import { join } from "node:path";
 import type { Command } from "commander";
 import { deploymentRecordArtifact, readDeploymentEvents } from "../serve/deployment-event.js";
 import { exportFeedback } from "../serve/feedback-export.js";
 import { runKind } from "../serve/run-predictor.js";
-import { openTracker, resolveStoreDir } from "../tracker/index.js";
+import { openTracker } from "../tracker/index.js";
 import { InputError } from "../util/errors.js";
 import { integerFlag } from "./dataset-flags.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
@@ -22,20 +23,25 @@ export function register(program: Command): void {
     .argument("<deployment>", "deployment run id or a unique prefix of one (from expbook serve)")
     .option("--out <dir>", "folder to write feedback.jsonl into")
     .option("--seed <n>", "seed of the bootstrap CI", "0")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "print { deployment, servedRun, path, rows, live } as JSON")
     .action(
       action(async (id: string, flags: FeedbackFlags) => {
         if (!flags.out)
           throw new InputError("feedback needs --out DIR (the folder to write feedback.jsonl into)");
-        const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
+        const tracker = await openTracker({ store: flags.store });
         const run = await tracker.run(id);
         if (runKind(run) !== "deployment") {
           throw new InputError(
             `run ${run.id} is not a deployment; give the deployment run \`expbook serve\` printed (expbook ls --where 'kind = "deployment"')`,
           );
         }
-        const events = readDeploymentEvents(tracker.artifactPath(run.id, deploymentRecordArtifact));
+        const events = readDeploymentEvents(
+          join(await tracker.artifactFolder(run.id), deploymentRecordArtifact),
+        );
         const result = exportFeedback(events, flags.out, { seed: integerFlag("seed", flags.seed) });
         const servedRun = run.params.servedRun;
         if (flags.json) {

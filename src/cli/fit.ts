@@ -49,7 +49,10 @@ export function register(program: Command): void {
     .option("--split-seed <n>", "seed for the split, if different")
     .option("--labelled <n>", "train on a seeded, stratified subsample of n labelled rows")
     .option("--set <key=value>", "a system param (repeatable), e.g. --set learningRate=0.01", collectSet, [])
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--experiment <name>", "experiment to log the run under (default: fit-<kind>)")
     .option("--name <name>", "run name")
     .option("--refresh", "http systems: ask the endpoint again instead of reusing cached answers")
@@ -76,7 +79,7 @@ export function register(program: Command): void {
       const loadOptions = datasetOptions(flags);
       const dataset = await loadDatasetForFlags(flags.dataset, loadOptions);
       const split = makeSplit(dataset, options);
-      const tracker = await openTracker(flags.store ? { dir: flags.store } : {});
+      const tracker = await openTracker({ store: flags.store });
       const progress = createProgressReporter({ quiet: flags.json === true && !process.stderr.isTTY });
       try {
         const result = await fitSystem({

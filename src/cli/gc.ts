@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openTracker, resolveStoreDir } from "../tracker/index.js";
+import { openTracker } from "../tracker/index.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
 import { confirm } from "./rm.js";
 
@@ -9,11 +9,14 @@ export function register(program: Command): void {
     .command("gc")
     .description("remove orphaned files (abandoned temp files and folders) and rebuild the run index")
     .option("--yes", "remove without asking (without it and without a terminal: report only)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "machine-readable output")
     .action(
       action(async (options: { yes?: boolean; store?: string; json?: boolean }) => {
-        const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
+        const tracker = await openTracker({ store: options.store });
         let report = await tracker.gc({ dryRun: true });
         let apply = options.yes === true;
         if (!apply && process.stdin.isTTY && !options.json) {
@@ -33,7 +36,7 @@ export function register(program: Command): void {
             ? `dry run: pass --yes to remove ${report.orphans.length} orphan(s) and rebuild the index`
             : report.indexRebuilt
               ? `index rebuilt: ${report.indexedRuns} run(s) (was ${report.indexLinesBefore} line(s))`
-              : `index not rebuilt: another expbook process holds ${tracker.dir}/index.lock; run gc again later`,
+              : `index not rebuilt: another expbook process holds ${tracker.uri}/index.lock; run gc again later`,
         );
       }),
     );

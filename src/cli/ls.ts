@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openTracker, resolveStoreDir } from "../tracker/index.js";
+import { openTracker } from "../tracker/index.js";
 import type { DamagedRun, RunRecord } from "../tracker/types.js";
 import { InputError } from "../util/errors.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
@@ -70,7 +70,10 @@ export function register(program: Command): void {
     .option("--where <expr>", 'filter, e.g. "params.lr < 0.01 and metrics.test_f1 > 0.9 and tags.baseline"')
     .option("--sort <key>", "sort by a field (created, name, summary.NAME, params.NAME); prefix - to reverse")
     .option("--limit <n>", "show at most n runs")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "machine-readable output")
     .action(
       action(
@@ -82,7 +85,7 @@ export function register(program: Command): void {
           store?: string;
           json?: boolean;
         }) => {
-          const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
+          const tracker = await openTracker({ store: options.store });
           const query = {
             experiment: options.experiment,
             where: options.where,
@@ -95,7 +98,7 @@ export function register(program: Command): void {
             return;
           }
           if (runs.length === 0 && damaged.length === 0) {
-            printStatus(`no runs in ${tracker.dir}`);
+            printStatus(`no runs in ${tracker.uri}`);
             return;
           }
           const rows = [["ID", "EXPERIMENT", "NAME", "STATUS", "CREATED", "SUMMARY"]];

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { readPredictionInput } from "../finetune/predict-rows.js";
 import { loadRunPredictor } from "../serve/run-predictor.js";
 import type { Prediction } from "../systems/system.js";
-import { openTracker, resolveStoreDir } from "../tracker/index.js";
+import { openTracker } from "../tracker/index.js";
 import { InputError, isUserError, ModelError } from "../util/errors.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
 
@@ -43,13 +43,16 @@ export function register(program: Command): void {
     .argument("<run>", "run id or a unique prefix of one (a finished finetune, rag or tfidf-logreg run)")
     .option("--input <file>", "JSONL, one object per line: {id?, text} or {id?, features} / numeric fields")
     .option("--out <file>", "write predictions as JSONL here (default: print them)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "print { runId, backend, count, predictions | out } as JSON")
     .action(
       action(async (id: string, flags: PredictFlags) => {
         if (!flags.input) throw new InputError("predict needs --input FILE.jsonl (one JSON object per line)");
         const examples = readPredictionInput(flags.input);
-        const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
+        const tracker = await openTracker({ store: flags.store });
         const predictor = await loadRunPredictor(tracker, id).catch((error: unknown) => {
           throw damagedModelError(id, error);
         });

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { writeReport } from "../report/index.js";
-import { resolveStoreDir } from "../tracker/index.js";
 import { InputError } from "../util/errors.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
 
@@ -41,7 +40,10 @@ export function register(program: Command): void {
     .option("--experiment <name>", "experiment to report on (instead of a study file)")
     .option("--out <file>", "HTML output path (default: reports/<experiment>.html)")
     .option("--md <file>", "also write the report's tables as Markdown")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "machine-readable output: { html, md, plots }")
     .action(
       action(async (study: string | undefined, flags: ReportFlags) => {
@@ -53,7 +55,7 @@ export function register(program: Command): void {
         if (experiment === undefined) throw new InputError("name a study file or pass --experiment NAME");
         printStatus(`expbook: building the report of "${experiment}"...`);
         const written = await writeReport({
-          storeDir: resolveStoreDir(flags.store),
+          ...(flags.store !== undefined ? { store: flags.store } : {}),
           experiment,
           ...(flags.out !== undefined ? { out: flags.out } : {}),
           ...(flags.md !== undefined ? { md: flags.md } : {}),

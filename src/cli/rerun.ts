@@ -14,7 +14,10 @@ export function register(program: Command): void {
       "re-execute a run from its recorded config, data and seed; report whether the metrics match exactly",
     )
     .argument("<run>", "run id (or a unique prefix)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--allow-changed-data", "rerun even if the dataset's fingerprint changed since the run")
     .option("--refresh", "http systems: ask the endpoint again instead of reusing cached answers")
     .option("--json", "machine-readable output")
@@ -25,7 +28,7 @@ export function register(program: Command): void {
           flags: { store?: string; json?: boolean; allowChangedData?: boolean; refresh?: boolean },
         ) => {
           if (flags.refresh) process.env[refreshEnv] = "1";
-          const tracker = await openTracker(flags.store ? { dir: flags.store } : {});
+          const tracker = await openTracker({ store: flags.store });
           try {
             const report = await rerunRun(tracker, id, {
               allowChangedData: flags.allowChangedData === true,

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { openTracker, resolveStoreDir } from "../tracker/index.js";
+import { openTracker } from "../tracker/index.js";
 import { InputError } from "../util/errors.js";
 import { action, printJson, printStatus } from "./output.js";
 
@@ -23,7 +23,10 @@ export function register(program: Command): void {
     .argument("<runs...>", "run ids (or unique prefixes)")
     .option("--yes", "do not ask")
     .option("--force", "also remove runs that are still running (their process stops with an error)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "machine-readable output")
     .action(
       action(
@@ -31,8 +34,8 @@ export function register(program: Command): void {
           ids: string[],
           options: { yes?: boolean; force?: boolean; store?: string; json?: boolean },
         ) => {
-          const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
-          const resolved = [...new Set(ids.map((id) => tracker.resolveId(id)))];
+          const tracker = await openTracker({ store: options.store });
+          const resolved = [...new Set(await Promise.all(ids.map((id) => tracker.resolveId(id))))];
           if (!options.yes) {
             if (!process.stdin.isTTY) {
               throw new InputError(

@@ -4,7 +4,7 @@ import { writeReport } from "../report/write-report.js";
 import { loadStudy } from "../study/load-study.js";
 import type { StudyJob } from "../study/plan.js";
 import { runStudy } from "../study/run-study.js";
-import { resolveStoreDir } from "../tracker/store-layout.js";
+import { resolveStoreUri } from "../tracker/store/open-run-store.js";
 import { integerFlag } from "./dataset-flags.js";
 import { action, printJson, printLine, printStatus } from "./output.js";
 import { createProgressReporter } from "./progress.js";
@@ -39,7 +39,10 @@ export function register(program: Command): void {
     .option("--workers <n>", "parallel worker processes (default: CPU cores)")
     .option("--refresh", "http systems: ask the endpoint again instead of reusing cached answers")
     .option("--quick", "smoke test: the study's quick settings (fewer seeds, epochs, trials)")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--out <file>", "report HTML path (default: reports/<study>.html)")
     .option("--md <file>", "also write the report as Markdown")
     .option("--no-report", "do not write the report")
@@ -48,12 +51,12 @@ export function register(program: Command): void {
       action(async (path: string, flags: RunFlags) => {
         if (flags.refresh) process.env[refreshEnv] = "1";
         const loaded = await loadStudy(path);
-        const storeDir = resolveStoreDir(flags.store);
+        const store = resolveStoreUri(flags.store);
         const progress = createProgressReporter({ quiet: flags.json === true && !process.stderr.isTTY });
         let settled = 0;
         let total = 0;
         const outcome = await runStudy(loaded, {
-          storeDir,
+          store,
           ...(flags.quick ? { quick: true } : {}),
           ...(flags.seeds ? { seeds: integerFlag("seeds", flags.seeds) } : {}),
           ...(flags.only ? { only: flags.only.split(",").map((name) => name.trim()) } : {}),
@@ -86,7 +89,7 @@ export function register(program: Command): void {
           flags.report === false
             ? null
             : await writeReport({
-                storeDir,
+                store,
                 experiment: outcome.experiment,
                 ...(flags.out ? { out: flags.out } : {}),
                 ...(flags.md ? { md: flags.md } : {}),

@@ -3,7 +3,7 @@ import { Deployment } from "../serve/deployment.js";
 import { createServer } from "../serve/create-server.js";
 import { replayKnowledgeBase } from "../serve/knowledge-base-replay.js";
 import { loadRunPredictor } from "../serve/run-predictor.js";
-import { openTracker, resolveStoreDir } from "../tracker/index.js";
+import { openTracker } from "../tracker/index.js";
 import { InputError } from "../util/errors.js";
 import { integerFlag } from "./dataset-flags.js";
 import { action, printLine, printStatus } from "./output.js";
@@ -42,7 +42,10 @@ export function register(program: Command): void {
       "--no-replay",
       "rag runs: start from the run's own knowledge base, not replaying earlier deployments' /documents changes",
     )
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else ./.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "print { url, run, deployment } as one JSON line once listening")
     .action(
       action(async (id: string, flags: ServeFlags) => {
@@ -66,7 +69,7 @@ export function register(program: Command): void {
         ] as const) {
           if (value < 1) throw new InputError(`--${name} must be at least 1`);
         }
-        const tracker = await openTracker({ dir: resolveStoreDir(flags.store) });
+        const tracker = await openTracker({ store: flags.store });
         const predictor = await loadRunPredictor(tracker, id);
         const replayed =
           predictor.knowledgeBase && flags.replay

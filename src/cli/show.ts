@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import type { Command } from "commander";
+import { artifactFileName } from "../tracker/store-layout.js";
 import { deploymentRecordArtifact, readDeploymentEvents } from "../serve/deployment-event.js";
 import { deploymentLines, summarizeDeployment } from "../serve/deployment-summary.js";
-import { flattenParams, openTracker, resolveStoreDir } from "../tracker/index.js";
+import { flattenParams, openTracker } from "../tracker/index.js";
 import { displayText, formatTable, formatValue } from "./ls.js";
 import { action, printJson, printLine } from "./output.js";
 
@@ -11,16 +13,19 @@ export function register(program: Command): void {
     .command("show")
     .description("show one run (id or unique id prefix) with params, metrics, series, environment")
     .argument("<run>", "run id or a unique prefix of one")
-    .option("--store <dir>", "run store directory (default: $EXPBOOK_STORE, else <project root>/.expbook)")
+    .option(
+      "--store <uri>",
+      "run store: a folder, file: or postgres:// URI (default: $EXPBOOK_STORE, else <project root>/.expbook)",
+    )
     .option("--json", "machine-readable output")
     .action(
       action(async (id: string, options: { store?: string; json?: boolean }) => {
-        const tracker = await openTracker({ dir: resolveStoreDir(options.store) });
+        const tracker = await openTracker({ store: options.store });
         const run = await tracker.run(id);
         const deployment =
           run.params.kind === "deployment"
             ? summarizeDeployment(
-                readDeploymentEvents(tracker.artifactPath(run.id, deploymentRecordArtifact)),
+                readDeploymentEvents(join(await tracker.artifactFolder(run.id), deploymentRecordArtifact)),
               )
             : undefined;
         if (options.json) {
@@ -61,7 +66,12 @@ export function register(program: Command): void {
           );
         section(
           "artifacts",
-          run.artifacts.map((name) => [name, tracker.artifactPath(run.id, name)]),
+          run.artifacts.map((name) => [
+            name,
+            tracker.dir !== undefined
+              ? join(tracker.dir, "runs", run.id, "artifacts", artifactFileName(name))
+              : `in ${tracker.uri}`,
+          ]),
         );
         const env = run.env;
         section("environment", [

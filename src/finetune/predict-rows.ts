@@ -58,7 +58,7 @@ export async function predictWithRun(
     import("./backend.js"),
     import("./model-artifact.js"),
   ]);
-  const dir = dirname(tracker.artifactPath(run.id, modelFiles.json));
+  const dir = dirname(await tracker.artifactFile(run.id, modelFiles.json));
   const { backend } = await selectBackend();
   const model = loadModel(dir);
   try {

@@ -31,6 +31,14 @@ const fileSchema = lazySchema(({ z }) =>
  * independent of the index layout.
  */
 export function saveKnowledgeBase(kb: KnowledgeBase, path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, encodeKnowledgeBase(kb, { gzip: path.endsWith(".gz") }));
+  renameSync(temp, path);
+}
+
+/** The bytes `saveKnowledgeBase` writes (gzipped JSON when `gzip`), e.g. to store as a run artifact. */
+export function encodeKnowledgeBase(kb: KnowledgeBase, options: { gzip: boolean }): Uint8Array {
   const body = JSON.stringify({
     format: formatName,
     version: 1,
@@ -38,10 +46,7 @@ export function saveKnowledgeBase(kb: KnowledgeBase, path: string): void {
     embedder: kb.embedder?.name ?? null,
     documents: kb.documents(),
   });
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, path.endsWith(".gz") ? gzipSync(body) : body);
-  renameSync(temp, path);
+  return options.gzip ? gzipSync(body) : Buffer.from(body, "utf8");
 }
 
 /**

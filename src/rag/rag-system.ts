@@ -7,7 +7,7 @@ import { defineSystem } from "../systems/define-system.js";
 import { citationsOf } from "./citations.js";
 import { exampleToDocument } from "./example-document.js";
 import { type KbHit, KnowledgeBase } from "./knowledge-base.js";
-import { saveKnowledgeBase } from "./knowledge-base-file.js";
+import { encodeKnowledgeBase } from "./knowledge-base-file.js";
 import { aggregateTarget, voteLabel } from "./knn-predictor.js";
 import { retrieveMany } from "./retrieve.js";
 import { majorityLabel, meanTarget } from "../priors/training-prior.js";
@@ -109,7 +109,8 @@ async function indexAndPredict(context: SystemContext<RagParams>, embedder: Text
   kb.add(rows.map(exampleToDocument));
   const updates = params.useUpdate ? context.update.filter((row) => !kb.has(row.id)) : [];
   kb.add(updates.map(exampleToDocument));
-  saveKnowledgeBase(kb, join(context.artifactDir, knowledgeBaseArtifact));
+  // Through the store: identical knowledge bases (same split, same embedder) are kept once.
+  await context.artifacts.put(knowledgeBaseArtifact, encodeKnowledgeBase(kb, { gzip: true }));
 
   const fallbackLabel = majorityLabel(rows, context.labels);
   const fallbackTarget = meanTarget(rows);

@@ -11,7 +11,9 @@ import type { ReportModel } from "./report-model.js";
 /** Options of `writeReport`: a tracker (or a store directory), the experiment and where to write. */
 export interface WriteReportOptions extends BuildReportOptions {
   tracker?: ReportTracker;
-  /** Store directory, used when no tracker is given (default: env EXPBOOK_STORE, else .expbook). */
+  /** Store URI (folder, `file:` or `postgres://`), used when no tracker is given (default: env EXPBOOK_STORE, else .expbook). */
+  store?: string;
+  /** Alias of `store` (a store folder), kept for older code. */
   storeDir?: string;
   experiment: string;
   /** HTML output path (default `reports/<experiment>.html`). */
@@ -51,10 +53,10 @@ function write(path: string, text: string): void {
 /**
  * Builds a study's report from the tracker and writes the self-contained HTML file (and the
  * Markdown version when `md` is set). Used by `expbook report` and the study runner.
- * @example await writeReport({ storeDir: ".expbook", experiment: "spam-ft-vs-rag", md: "reports/spam.md" })
+ * @example await writeReport({ store: ".expbook", experiment: "spam-ft-vs-rag", md: "reports/spam.md" })
  */
 export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
-  const tracker = options.tracker ?? (await openTracker(options.storeDir ? { dir: options.storeDir } : {}));
+  const tracker = options.tracker ?? (await openTracker({ store: options.store ?? options.storeDir }));
   const model = await buildReport(tracker, options.experiment, options);
   const html = resolve(options.out ?? defaultReportPath(options.experiment));
   const page = renderHtml(model);

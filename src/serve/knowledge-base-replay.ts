@@ -47,16 +47,16 @@ export async function replayKnowledgeBase(
   const earlier = await tracker.runs({ tags: { kind: "deployment", served: servedRunId }, sort: "created" });
   const changes: { event: DocumentEvent; deployment: number; line: number }[] = [];
   const read: string[] = [];
-  earlier.forEach((run, deployment) => {
-    const path = tracker.artifactPath(run.id, deploymentRecordArtifact);
+  for (const [deployment, run] of earlier.entries()) {
     // A deployment that never opened its record (it failed to start) changed nothing.
-    if (!existsSync(path)) return;
+    const path = await tracker.artifactFile(run.id, deploymentRecordArtifact).catch(() => null);
+    if (path === null || !existsSync(path)) continue;
     const events = readDeploymentEvents(path);
     read.push(run.id);
     events.forEach((event, line) => {
       if (event.type === "document") changes.push({ event, deployment, line });
     });
-  });
+  }
   changes.sort((a, b) => a.event.time - b.event.time || a.deployment - b.deployment || a.line - b.line);
   for (const { event } of changes) applyDocumentEvent(kb, event);
   return { deployments: read, changes: changes.length, size: kb.size };

@@ -52,10 +52,7 @@ async function embedderFor(
   }
   const linked = await tracker.run(params.embeddingRun);
   const { loadFinetunedEmbedder } = await import("../finetune/finetuned-embedder.js");
-  return loadFinetunedEmbedder(
-    join(tracker.artifactPath(linked.id, "model.json"), ".."),
-    `finetuned:${linked.id}`,
-  );
+  return loadFinetunedEmbedder(await tracker.artifactFolder(linked.id), `finetuned:${linked.id}`);
 }
 
 /** The most frequent label among the base's documents (ties: first in sorted order). */

@@ -1,4 +1,3 @@
-import { dirname } from "node:path";
 import type { Example, Task } from "../data/types.js";
 import type { KnowledgeBase } from "../rag/knowledge-base.js";
 import type { Prediction } from "../systems/system.js";
@@ -56,7 +55,7 @@ export async function loadRunPredictor(tracker: Tracker, runIdOrPrefix: string):
   const recorded = await tracker.run(runIdOrPrefix);
   const run = servedSystemOf(recorded);
   const kind = runKind(run);
-  const artifactDir = dirname(tracker.artifactPath(run.id, "model.json"));
+  const artifactDir = await tracker.artifactFolder(run.id);
   if (!(servableKinds as readonly string[]).includes(kind)) {
     throw new ModelError(
       `run ${run.id} is a ${kind} run, which saves no servable model; pick a ${servableKinds.join(", ")} run (expbook ls --where 'kind = "finetune"')`,

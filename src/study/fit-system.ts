@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, relative } from "node:path";
+import { runArtifacts } from "./run-artifacts.js";
+import { isAbsolute, relative } from "node:path";
 import type { LoadDatasetOptions } from "../data/load-dataset.js";
 import type { SplitOptions } from "../data/split.js";
 import { subsampleRows } from "../data/subsample.js";
@@ -142,7 +143,7 @@ async function finalBackend(env: { backend?: string }): Promise<string | undefin
 
 async function linkedRun(tracker: Tracker, idOrPrefix: string): Promise<LinkedRun> {
   const run = await tracker.run(idOrPrefix);
-  const artifactDir = dirname(tracker.artifactPath(run.id, "any"));
+  const artifactDir = await tracker.artifactFolder(run.id);
   return {
     id: run.id,
     kind: typeof run.params.kind === "string" ? run.params.kind : "unknown",
@@ -200,6 +201,7 @@ export async function fitSystem(given: FitRequest): Promise<FitResult> {
       seed: request.seed,
       metrics: run,
       artifactDir: run.artifactDir,
+      artifacts: runArtifacts(request.tracker, run),
       progress: request.progress ?? (() => {}),
       ...(request.signal ? { signal: request.signal } : {}),
       splitFingerprint: request.split.info.fingerprints.split,

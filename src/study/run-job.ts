@@ -13,7 +13,8 @@ import type { StudyJob } from "./plan.js";
 export interface StudyContext {
   study: string;
   experiment: string;
-  storeDir: string;
+  /** The run store's URI (a folder, or `postgres://…`): what every worker opens. */
+  store: string;
   dataset: { name: string } & LoadDatasetOptions;
   /** Split options without the seed (each job has its own split seed). */
   split: Omit<SplitOptions, "seed">;
@@ -29,7 +30,7 @@ export function jobRunName(job: StudyJob): string {
 }
 
 const splitCache = new Map<string, Split>();
-let trackerCache: { dir: string; tracker: Tracker } | undefined;
+let trackerCache: { uri: string; tracker: Tracker } | undefined;
 
 /** Runs one study job in this process: loads the data and split (cached), fits, logs the run. */
 export async function runStudyJob(
@@ -47,8 +48,8 @@ export async function runStudyJob(
     split = makeSplit(dataset, splitOptions);
     splitCache.set(splitKey, split);
   }
-  if (trackerCache?.dir !== context.storeDir)
-    trackerCache = { dir: context.storeDir, tracker: await openTracker({ dir: context.storeDir }) };
+  if (trackerCache?.uri !== context.store)
+    trackerCache = { uri: context.store, tracker: await openTracker({ store: context.store }) };
   const system = job.module ? await loadSystemModule(job.module.path) : undefined;
   if (system && job.module && system.hash !== job.module.hash) {
     throw new StudyError(

@@ -7,8 +7,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pidAlive } from "../tracker/liveness.js";
 import { duplicateOf, jobOf, runTag } from "../tracker/records/run-tags.js";
 import { studyRecordArtifact, writeStudyRecord } from "../tracker/records/study-record.js";
+import { resolveStoreUri } from "../tracker/store/open-run-store.js";
 import { openTracker, type Tracker } from "../tracker/tracker.js";
 import type { JsonValue, RunRecord } from "../tracker/types.js";
+import { StudyError } from "../util/errors.js";
 import type { LoadedStudy } from "./load-study.js";
 import {
   checkSelection,
@@ -39,7 +41,10 @@ export interface StudyProgress {
 
 /** How to run a study. */
 export interface RunStudyOptions extends PlanOptions {
-  storeDir: string;
+  /** The run store's URI: a folder, `file:` or `postgres://` (default: env EXPBOOK_STORE, else .expbook). */
+  store?: string;
+  /** Alias of `store` (a store folder), kept for older code. */
+  storeDir?: string;
   /** Worker processes (default: the number of CPU cores). */
   workers?: number;
   progress?: StudyProgress;
@@ -63,12 +68,12 @@ function selectMetric(loaded: LoadedStudy): string {
   return loaded.study.select ?? (loaded.dataset.task === "regression" ? "val_mae" : "val_f1");
 }
 
-function studyContext(loaded: LoadedStudy, storeDir: string): StudyContext {
+function studyContext(loaded: LoadedStudy, store: string): StudyContext {
   const { study } = loaded;
   return {
     study: study.name,
     experiment: study.name,
-    storeDir,
+    store,
     dataset: study.dataset,
     split: {
       strategy: study.split.strategy,
@@ -141,6 +146,24 @@ async function stopOrphans(tracker: Tracker, experiment: string): Promise<void> 
 }
 
 /**
+ * Takes the lock that lets one process at a time run a study on a store: the study lock file for a
+ * store with a local folder, else the store's own named lock. Throws a `StudyError` naming the holder.
+ */
+async function takeStudyLock(tracker: Tracker, study: string): Promise<() => Promise<void>> {
+  if (tracker.dir !== undefined) {
+    const release = acquireStudyLock(tracker.dir, study);
+    return async () => release();
+  }
+  const lock = await tracker.store.lock(`study-${study}`);
+  if ("heldBy" in lock) {
+    throw new StudyError(
+      `study ${study} is already running on the store ${tracker.uri} (${lock.heldBy}); wait for it to finish`,
+    );
+  }
+  return lock.release;
+}
+
+/**
  * Runs a study: every system × seed (× sweep trial × labelled size) in worker processes, selects each
  * swept system's configuration on validation data only, then evaluates the selected configuration on
  * the test set. Every run is logged under the study's experiment. Work already finished in the store
@@ -150,13 +173,15 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
   const { study } = loaded;
   checkSelection(study, options);
   const seeds = studySeeds(study, options);
-  const tracker = await openTracker({ dir: options.storeDir });
-  const release = acquireStudyLock(tracker.dir, study.name);
+  // Workers get the URI as given (tracker.uri hides a database password they need).
+  const storeUri = resolveStoreUri(options.store ?? options.storeDir);
+  const tracker = await openTracker({ store: storeUri });
+  const release = await takeStudyLock(tracker, study.name);
   try {
     await stopOrphans(tracker, study.name);
-    return await runLocked(loaded, options, tracker, seeds);
+    return await runLocked(loaded, options, tracker, storeUri, seeds);
   } finally {
-    release();
+    await release();
   }
 }
 
@@ -164,10 +189,11 @@ async function runLocked(
   loaded: LoadedStudy,
   options: RunStudyOptions,
   tracker: Tracker,
+  storeUri: string,
   seeds: number[],
 ): Promise<StudyOutcome> {
   const { study, dataset } = loaded;
-  const context = studyContext(loaded, options.storeDir);
+  const context = studyContext(loaded, storeUri);
   const done = finishedJobRuns(await tracker.runs({ experiment: study.name }));
   const studyRun = await tracker.startRun({
     experiment: study.name,

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { makeSplit, type SplitOptions } from "../data/split.js";
 import type { Dataset, Split } from "../data/types.js";
 import type { MetricSink, SystemContext, SystemDefinition } from "../systems/system.js";
+import { folderArtifacts } from "../systems/folder-artifacts.js";
 import { validateSystemParams } from "../systems/validate-params.js";
 
 /** One logged point of a series. */
@@ -63,6 +64,7 @@ export function prepareSystemContext<S extends z.ZodType>(
   const { dataset } = options;
   const split = "train" in options.split ? options.split : makeSplit(dataset, options.split);
   const params = validateSystemParams(system as SystemDefinition, options.params ?? {}) as z.output<S>;
+  const artifactDir = options.artifactDir ?? mkdtempSync(join(tmpdir(), `expbook-${system.kind}-`));
   return {
     task: dataset.task,
     labels: dataset.labels,
@@ -75,7 +77,8 @@ export function prepareSystemContext<S extends z.ZodType>(
     params,
     seed: options.seed ?? split.info.seed,
     metrics: recordedMetrics(),
-    artifactDir: options.artifactDir ?? mkdtempSync(join(tmpdir(), `expbook-${system.kind}-`)),
+    artifactDir,
+    artifacts: folderArtifacts(artifactDir),
     progress: () => {},
     splitFingerprint: split.info.fingerprints.split,
   };

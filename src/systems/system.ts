@@ -57,6 +57,19 @@ export interface LinkedRun {
   loadEmbedder?: () => Promise<DisposableEmbedder>;
 }
 
+/**
+ * A run's artifacts as a system writes and reads them: a thin wrapper over the run store, so the bytes
+ * go wherever the store keeps them (content-addressed: identical bytes are kept once).
+ */
+export interface ArtifactAccess {
+  /** Stores text, bytes or a local file (`{ fromPath }`) as the named artifact of this run. */
+  put(name: string, data: string | Uint8Array | { fromPath: string }): Promise<void>;
+  /** The bytes of an artifact of this run. */
+  get(name: string): Promise<Uint8Array>;
+  /** A local file holding an artifact of this run. */
+  file(name: string): Promise<string>;
+}
+
 /** Everything a system needs to train on one split and predict the validation and test rows. */
 export interface SystemContext<P> {
   task: Task;
@@ -72,8 +85,13 @@ export interface SystemContext<P> {
   params: P;
   seed: number;
   metrics: MetricSink;
-  /** A directory the system may write artifacts to (the run's artifact folder). */
+  /**
+   * A local folder the system may write artifact files to (the run's artifact folder, or a staging
+   * folder a database store uploads when the run ends), e.g. for tfjs model files.
+   */
   artifactDir: string;
+  /** The run's artifacts through the store: put and get bytes or a file. */
+  artifacts: ArtifactAccess;
   progress: (event: ProgressEvent) => void;
   signal?: AbortSignal;
   /** Fingerprint of the split being fitted, to check that a linked run was trained on the same one. */

@@ -29,4 +29,14 @@ export { newRunId } from "./run-id.js";
 export { applyRunQuery } from "./run-query.js";
 export { resolveStoreDir } from "./store-layout.js";
 export { openTracker, type Tracker, type TrackerOptions } from "./tracker.js";
+export { openRunStore, resolveStoreUri } from "./store/open-run-store.js";
+export type {
+  ArtifactInfo,
+  ArtifactSource,
+  LockResult,
+  RunExport,
+  RunStore,
+  RunStoreOptions,
+} from "./store/run-store.js";
+export { type SyncedRun, type SyncReport, syncStores } from "./sync-stores.js";
 export type * from "./types.js";

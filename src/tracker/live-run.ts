@@ -15,6 +15,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { InputError, StoreError } from "../util/errors.js";
+import { internFile } from "./file-store/blob-store.js";
+import { internArtifactDir } from "./file-store/intern-artifacts.js";
 import { HEARTBEAT_INTERVAL_MS } from "./liveness.js";
 import { type OpenRun, trackOpenRun, untrackOpenRun } from "./process-hooks.js";
 import { fileKey, RunDocument } from "./run-document.js";
@@ -186,6 +188,12 @@ export class LiveRun implements Run, OpenRun {
       } else {
         writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`);
       }
+      // Identical bytes are kept once in the store (the artifact file is a hard link to its blob).
+      try {
+        internFile(this.layout.root, temp);
+      } catch {
+        // kept as a plain file
+      }
       renameSync(temp, path);
     } catch (error) {
       rmSync(temp, { force: true });
@@ -256,6 +264,8 @@ export class LiveRun implements Run, OpenRun {
     this.doc.data.endedAt = new Date().toISOString();
     this.doc.data.error =
       writeError !== null ? `${this.pending} metric point(s) not written: ${writeError.message}` : error;
+    // Files the system wrote straight into the artifact folder join the content-addressed blobs.
+    internArtifactDir(this.layout.root, this.artifactDir);
     try {
       this.writeDocument();
     } catch (caught) {

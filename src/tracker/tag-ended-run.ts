@@ -7,9 +7,14 @@ import { type StoreLayout, storeTempPath } from "./store-layout.js";
 
 /**
  * Merges tags into a run that has ended (no live writer can overwrite them), with an atomic rewrite
- * of its run file. Used, for example, to mark a study run that repeats an earlier one as a duplicate.
+ * of its run file (and records `artifacts` stored after the run ended). Used, for example, to mark a study run that repeats an earlier one as a duplicate.
  */
-export function tagEndedRun(layout: StoreLayout, id: string, tags: Record<string, string | boolean>): void {
+export function tagEndedRun(
+  layout: StoreLayout,
+  id: string,
+  tags: Record<string, string | boolean>,
+  artifacts: string[] = [],
+): void {
   for (const [key, value] of Object.entries(tags)) {
     if (typeof value !== "string" && typeof value !== "boolean") {
       throw new InputError(`tag "${key}" must be a string or boolean, got ${typeof value}`);
@@ -21,7 +26,14 @@ export function tagEndedRun(layout: StoreLayout, id: string, tags: Record<string
   if (read.record.status === "running") {
     throw new StoreError(`cannot tag run ${id}: it is still running; tag it from its own process`);
   }
-  const record = { ...read.record, tags: Object.assign(Object.create(null), read.record.tags, tags) };
+  const record = {
+    ...read.record,
+    tags: Object.assign(Object.create(null), read.record.tags, tags),
+    artifacts: [
+      ...read.record.artifacts,
+      ...artifacts.filter((name) => !read.record.artifacts.includes(name)),
+    ],
+  };
   const temp = storeTempPath(path);
   try {
     writeFileSync(temp, JSON.stringify(record, null, 2));

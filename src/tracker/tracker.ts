@@ -1,27 +1,16 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DataFrame } from "danfojs";
 import { InputError, StoreError } from "../util/errors.js";
-import { collectGarbage, type GcReport } from "./collect-garbage.js";
+import type { GcReport } from "./collect-garbage.js";
 import { type CompareOptions, type Comparison, compareRecords } from "./compare-runs.js";
-import { DEFAULT_STALE_AFTER_MS } from "./liveness.js";
 import { pairedComparisonTable } from "./paired-comparison-table.js";
 import { predictionsArtifact, readPredictionRows } from "./records/prediction-row.js";
-import { removeRunFolder } from "./remove-run.js";
 import { runsFrame, seriesFrame } from "./run-frame.js";
-import { applyRunQuery } from "./run-query.js";
-import { readRun, runIds, scanStore } from "./scan-store.js";
-import { readSeries } from "./series-file.js";
-import { startRun } from "./start-run.js";
-import { storeWriteError } from "./store-io-error.js";
-import { tagEndedRun } from "./tag-ended-run.js";
-import {
-  artifactFileName,
-  resolveStoreDir,
-  STORE_TEMP_PATTERN,
-  type StoreLayout,
-  storeLayout,
-} from "./store-layout.js";
+import { artifactFileName, storeLayout } from "./store-layout.js";
+import { openRunStore } from "./store/open-run-store.js";
+import type { RunStore } from "./store/run-store.js";
 import type {
   DamagedRun,
   Run,
@@ -34,16 +23,25 @@ import type {
 
 /** Options of `openTracker`. */
 export interface TrackerOptions {
-  /** Store directory; default env `EXPBOOK_STORE`, else `.expbook` in the project root (`resolveStoreDir`). */
-  dir?: string;
+  /**
+   * The store URI: a folder path or `file:` URI (the file store), or `postgres://…` (the PostgreSQL
+   * store). Default: env `EXPBOOK_STORE`, else `.expbook` in the project root.
+   */
+  store?: string | undefined;
+  /** Alias of `store` (a store folder), kept for older code. */
+  dir?: string | undefined;
   /** A running run whose heartbeat is older than this reads as crashed (default 2 minutes). */
   staleAfterMs?: number;
 }
 
-/** A run store: start runs, list and query them, load one with its series, compare, export. */
+/** A run store's facade: start runs, list and query them, load one with its series, compare, export. */
 export interface Tracker {
-  /** Absolute path of the store directory. */
-  readonly dir: string;
+  /** The store underneath (the port every store implements). */
+  readonly store: RunStore;
+  /** What the store was opened from (an absolute folder, or a `postgres://` URI without its password). */
+  readonly uri: string;
+  /** The store's local folder (file store), or undefined for a database store. */
+  readonly dir: string | undefined;
   /** Starts a run (capturing git state, Node, OS, CPU, expbook version and the command line). */
   startRun(options: StartRunOptions): Promise<Run>;
   /** Runs matching the query (damaged run folders are left out; see `list`). */
@@ -53,7 +51,7 @@ export interface Tracker {
   /** One run (id or unique id prefix) with its metric series. */
   run(id: string): Promise<RunWithSeries>;
   /** The full id of the run an id or unique prefix names. */
-  resolveId(idOrPrefix: string): string;
+  resolveId(idOrPrefix: string): Promise<string>;
   /** Runs as a danfo DataFrame, one row per run (`params.*`, `summary.*`, `tags.*` columns). */
   frame(query?: RunQuery): Promise<DataFrame>;
   /** One run's series as a long danfo DataFrame (metric, step, value, time). */
@@ -64,62 +62,63 @@ export interface Tracker {
    * @example const { sections } = await tracker.compare([a, b], { paired: true });
    */
   compare(ids: string[], options?: CompareOptions): Promise<Comparison>;
-  /** Path of a run's artifact (whether or not it exists). */
-  artifactPath(runId: string, name: string): string;
+  /** A local file holding a run's artifact (file store: the file itself). Throws a `StoreError` when absent. */
+  artifactFile(runId: string, name: string): Promise<string>;
+  /**
+   * A local folder holding all of a run's artifacts under their file names (file store: the run's
+   * artifact folder; a database store: a copy in a temp folder), e.g. to load a saved model.
+   */
+  artifactFolder(runId: string): Promise<string>;
   /** Text of a run's artifact. */
   readArtifact(runId: string, name: string): Promise<string>;
-  /** Deletes a run folder; returns what was removed. A live run is refused unless `force`. */
+  /** Deletes a run; returns what was removed. A live run is refused unless `force`. */
   remove(id: string, options?: { force?: boolean }): Promise<RunRecord | DamagedRun>;
   /** Merges tags into a run that has ended (its process no longer writes it). */
   tagFinished(id: string, tags: Record<string, string | boolean>): Promise<void>;
   /** Removes orphaned files and rebuilds the index (`dryRun`: only report). */
   gc(options?: { dryRun?: boolean }): Promise<GcReport>;
-  /** Flushes the runs this tracker started that are still open. */
+  /** Flushes the runs this tracker started that are still open, and closes the store. */
   close(): Promise<void>;
 }
 
 class StoreTracker implements Tracker {
-  readonly dir: string;
-  private readonly layout: StoreLayout;
-  private readonly staleAfterMs: number;
-  private readonly started = new Set<Run>();
+  readonly store: RunStore;
+  // Local copies of a database store's artifact folders, made once per run.
+  private readonly folders = new Map<string, string>();
 
-  constructor(dir: string, staleAfterMs: number) {
-    this.dir = dir;
-    this.layout = storeLayout(dir);
-    this.staleAfterMs = staleAfterMs;
+  constructor(store: RunStore) {
+    this.store = store;
   }
 
-  async startRun(options: StartRunOptions): Promise<Run> {
-    try {
-      mkdirSync(this.layout.runsDir, { recursive: true });
-    } catch (error) {
-      throw storeWriteError("the run store at", this.dir, error);
-    }
-    const run = startRun(this.layout, options);
-    this.started.add(run);
-    return run;
+  get uri(): string {
+    return this.store.uri;
+  }
+
+  get dir(): string | undefined {
+    return this.store.localDir;
+  }
+
+  startRun(options: StartRunOptions): Promise<Run> {
+    return this.store.startRun(options);
   }
 
   async runs(query: RunQuery = {}): Promise<RunRecord[]> {
     return (await this.list(query)).runs;
   }
 
-  async list(query: RunQuery = {}): Promise<RunListing> {
-    const listing = scanStore(this.layout, this.staleAfterMs);
-    return { runs: applyRunQuery(listing.runs, query), damaged: listing.damaged };
+  list(query: RunQuery = {}): Promise<RunListing> {
+    return this.store.list(query);
   }
 
-  resolveId(idOrPrefix: string): string {
+  async resolveId(idOrPrefix: string): Promise<string> {
     const wanted = String(idOrPrefix).trim();
     if (wanted === "")
       throw new InputError("give a run id (or a unique prefix of one); list runs with `expbook ls`");
-    const ids = runIds(this.layout);
-    if (ids.includes(wanted)) return wanted;
-    const matches = ids.filter((id) => id.startsWith(wanted));
+    const matches = await this.store.matchIds(wanted);
+    if (matches.includes(wanted)) return wanted;
     if (matches.length === 1) return matches[0] as string;
     if (matches.length === 0) {
-      throw new StoreError(`no run "${wanted}" in ${this.dir}; list runs with \`expbook ls\``);
+      throw new StoreError(`no run "${wanted}" in ${this.uri}; list runs with \`expbook ls\``);
     }
     const shown = matches.slice(0, 5).join(", ");
     throw new InputError(
@@ -127,35 +126,29 @@ class StoreTracker implements Tracker {
     );
   }
 
-  private record(idOrPrefix: string): RunRecord {
-    const id = this.resolveId(idOrPrefix);
-    const found = readRun(this.layout, id, this.staleAfterMs);
+  private async found(id: string): Promise<RunRecord | DamagedRun> {
+    const found = await this.store.read(id);
+    if (found === undefined) {
+      throw new StoreError(`no run "${id}" in ${this.uri}; list runs with \`expbook ls\``);
+    }
+    return found;
+  }
+
+  private async record(idOrPrefix: string): Promise<RunRecord> {
+    const found = await this.found(await this.resolveId(idOrPrefix));
     if (found.status === "damaged") {
+      const { id, path, error } = found as DamagedRun;
       throw new StoreError(
-        `run ${id} is damaged: ${found.path} (${found.error}); inspect or remove it with \`expbook rm\``,
+        `run ${id} is damaged: ${path} (${error}); inspect or remove it with \`expbook rm\``,
       );
     }
     return found as RunRecord;
   }
 
   async run(idOrPrefix: string): Promise<RunWithSeries> {
-    const record = this.record(idOrPrefix);
-    const { series, skippedLines } = await readSeries(this.layout.seriesFile(record.id));
-    return { ...record, artifacts: this.artifactNames(record), series, skippedLines };
-  }
-
-  private artifactNames(record: RunRecord): string[] {
-    // Files a system wrote into artifactDir directly count as artifacts too (named by file name).
-    const known = new Set(record.artifacts.map(artifactFileName));
-    const extra: string[] = [];
-    try {
-      for (const entry of readdirSync(this.layout.artifactDir(record.id))) {
-        if (!known.has(entry) && !STORE_TEMP_PATTERN.test(entry)) extra.push(entry);
-      }
-    } catch {
-      // no artifact folder
-    }
-    return [...record.artifacts, ...extra.sort()];
+    const record = await this.record(idOrPrefix);
+    const { series, skippedLines } = await this.store.readSeries(record.id);
+    return { ...record, series, skippedLines };
   }
 
   async frame(query: RunQuery = {}): Promise<DataFrame> {
@@ -171,17 +164,19 @@ class StoreTracker implements Tracker {
     const runs = await Promise.all(ids.map((id) => this.run(id)));
     const comparison = compareRecords(runs);
     if (options.paired !== true) return comparison;
-    const withPredictions = runs
-      .filter((run) => run.artifacts.includes(predictionsArtifact))
-      .map((run) => {
-        const path = this.artifactPath(run.id, predictionsArtifact);
-        return {
-          id: run.id,
-          name: run.name,
-          rows: readPredictionRows(readFileSync(path, "utf8"), path),
-          summary: run.summary,
-        };
-      });
+    const withPredictions = await Promise.all(
+      runs
+        .filter((run) => run.artifacts.includes(predictionsArtifact))
+        .map(async (run) => {
+          const path = await this.store.artifactFile(run.id, predictionsArtifact);
+          return {
+            id: run.id,
+            name: run.name,
+            rows: readPredictionRows(readFileSync(path, "utf8"), path),
+            summary: run.summary,
+          };
+        }),
+    );
     const table = pairedComparisonTable(withPredictions, {
       seed: options.seed ?? 0,
       ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
@@ -191,51 +186,61 @@ class StoreTracker implements Tracker {
     return comparison;
   }
 
-  artifactPath(runId: string, name: string): string {
-    const id = this.resolveId(runId);
-    return join(this.layout.artifactDir(id), artifactFileName(name));
+  async artifactFile(runId: string, name: string): Promise<string> {
+    return this.store.artifactFile(await this.resolveId(runId), name);
+  }
+
+  async artifactFolder(runId: string): Promise<string> {
+    const id = await this.resolveId(runId);
+    if (this.store.localDir !== undefined) {
+      return storeLayout(this.store.localDir).artifactDir(id);
+    }
+    const known = this.folders.get(id);
+    if (known !== undefined) return known;
+    const folder = mkdtempSync(join(tmpdir(), `expbook-artifacts-${id}-`));
+    for (const info of await this.store.listArtifacts(id)) {
+      copyFileSync(await this.store.artifactFile(id, info.name), join(folder, artifactFileName(info.name)));
+    }
+    this.folders.set(id, folder);
+    return folder;
   }
 
   async readArtifact(runId: string, name: string): Promise<string> {
-    const path = this.artifactPath(runId, name);
-    if (!existsSync(path)) {
-      throw new StoreError(
-        `run ${this.resolveId(runId)} has no artifact "${name}"; see \`expbook show ${runId}\``,
-      );
-    }
-    return readFileSync(path, "utf8");
+    const bytes = await this.store.getArtifact(await this.resolveId(runId), name);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   }
 
   async remove(idOrPrefix: string, options: { force?: boolean } = {}): Promise<RunRecord | DamagedRun> {
-    const id = this.resolveId(idOrPrefix);
-    const found = readRun(this.layout, id, this.staleAfterMs);
+    const id = await this.resolveId(idOrPrefix);
+    const found = await this.found(id);
     if (found.status === "running" && options.force !== true) {
       const { env } = found as RunRecord;
       throw new StoreError(
         `run ${id} is still running (pid ${env.pid} on ${env.hostname}); stop it first, or pass --force to remove it anyway`,
       );
     }
-    removeRunFolder(this.layout, id);
+    await this.store.remove(id);
     return found;
   }
 
   async tagFinished(idOrPrefix: string, tags: Record<string, string | boolean>): Promise<void> {
-    tagEndedRun(this.layout, this.resolveId(idOrPrefix), tags);
+    await this.store.tagEnded(await this.resolveId(idOrPrefix), tags);
   }
 
-  async gc(options: { dryRun?: boolean } = {}): Promise<GcReport> {
-    return collectGarbage(this.layout, { dryRun: options.dryRun ?? false, staleAfterMs: this.staleAfterMs });
+  gc(options: { dryRun?: boolean } = {}): Promise<GcReport> {
+    return this.store.gc({ dryRun: options.dryRun ?? false });
   }
 
-  async close(): Promise<void> {
-    for (const run of this.started) await run.flush();
+  close(): Promise<void> {
+    return this.store.close();
   }
 }
 
 /**
- * Opens (or prepares) the run store at `dir` (default: env `EXPBOOK_STORE`, else `.expbook` in the
- * project root, the nearest folder with `package.json` or `.git`). Nothing is cached between calls: every listing reads the store as it is now,
- * so runs written by other processes are always visible.
+ * Opens (or prepares) the run store a URI names (`store`, or its alias `dir`; default: env
+ * `EXPBOOK_STORE`, else `.expbook` in the project root, the nearest folder with `package.json` or
+ * `.git`). Nothing is cached between calls: every listing reads the store as it is now, so runs
+ * written by other processes are always visible.
  *
  * @example
  * const tracker = await openTracker();
@@ -244,9 +249,8 @@ class StoreTracker implements Tracker {
  * await run.finish();
  */
 export async function openTracker(options: TrackerOptions = {}): Promise<Tracker> {
-  const dir = resolveStoreDir(options.dir);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new StoreError(`the run store ${dir} is a file, not a directory; pass another --store`);
-  }
-  return new StoreTracker(dir, options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
+  const store = await openRunStore(options.store ?? options.dir, {
+    ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}),
+  });
+  return new StoreTracker(store);
 }

@@ -1,4 +1,5 @@
 // Test helper: runs the finetune system on a split and keeps what it logged.
+import { folderArtifacts } from "../../src/systems/folder-artifacts.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +44,7 @@ export async function runFinetune(
         },
       },
       artifactDir,
+      artifacts: folderArtifacts(artifactDir),
       progress: () => {},
     })
     .finally(() => rmSync(artifactDir, { recursive: true, force: true }));

@@ -1,4 +1,5 @@
 import type { Dataset, Example, Split } from "../../src/data/types.js";
+import { folderArtifacts } from "../../src/systems/folder-artifacts.js";
 import type { SystemContext } from "../../src/systems/system.js";
 
 /** A SystemContext for calling a system's `run` directly, the way `expbook fit` does. */
@@ -21,6 +22,7 @@ export function contextFor<P>(
     seed,
     metrics: { log: () => {}, logMany: () => {} },
     artifactDir,
+    artifacts: folderArtifacts(artifactDir),
     progress: () => {},
   };
 }

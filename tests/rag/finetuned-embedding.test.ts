@@ -40,7 +40,7 @@ test("dense RAG over a fine-tuned run's pooled embedding: cites neighbours, chec
     // Through the API: the embedding of a training e-mail retrieves that e-mail's own vector first.
     const tracker = await openTracker({ dir: store.path });
     const embedder = await loadFinetunedEmbedder(
-      dirname(tracker.artifactPath(finetune.runId, "model.json")),
+      dirname(await tracker.artifactFile(finetune.runId, "model.json")),
       "finetuned",
     );
     try {

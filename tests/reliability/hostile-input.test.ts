@@ -37,27 +37,27 @@ test("summary values the reader would call damaged are refused at write time, na
   const summaryOf = (text: string, at = (value: unknown) => value): Record<string, unknown> =>
     (at(JSON.parse(text)) as { summary: Record<string, unknown> }).summary;
   const checkShowAndLs = async () => {
-    const show = await runCli(["show", run.id, "--store", tracker.dir, "--json"]);
+    const show = await runCli(["show", run.id, "--store", tracker.uri, "--json"]);
     assert.equal(show.code, 0, show.stderr);
     assert.equal((JSON.parse(show.stdout) as { status: string }).status, "finished");
     assert.deepEqual(summaryOf(show.stdout), expected);
-    const listed = await runCli(["ls", "--store", tracker.dir, "--json"]);
+    const listed = await runCli(["ls", "--store", tracker.uri, "--json"]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.deepEqual(
       summaryOf(listed.stdout, (runs) => (runs as unknown[])[0]),
       expected,
     );
-    const table = await runCli(["ls", "--store", tracker.dir]);
+    const table = await runCli(["ls", "--store", tracker.uri]);
     assert.match(table.stdout, /f1=0\.5 __proto__=1 constructor=x/);
-    const query = await runCli(["ls", "--store", tracker.dir, "--where", "summary.__proto__ = 1", "--json"]);
+    const query = await runCli(["ls", "--store", tracker.uri, "--where", "summary.__proto__ = 1", "--json"]);
     assert.equal((JSON.parse(query.stdout) as unknown[]).length, 1, query.stderr);
   };
   await checkShowAndLs();
   // From the rebuilt index too.
-  const rebuilt = await runCli(["gc", "--yes", "--store", tracker.dir]);
+  const rebuilt = await runCli(["gc", "--yes", "--store", tracker.uri]);
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
   await checkShowAndLs();
-  const exported = await runCli(["export", "--format", "csv", "--store", tracker.dir]);
+  const exported = await runCli(["export", "--format", "csv", "--store", tracker.uri]);
   const [row] = Papa.parse<Record<string, string>>(exported.stdout, { header: true }).data;
   assert.equal(row?.["summary.__proto__"], "1", exported.stdout);
   // Reports: the notebook's runs table and a comparison on the "__proto__" metric.

@@ -35,7 +35,7 @@ async function studyTestRows(seed: number): Promise<PredictionRow[]> {
     (run) => run.seed === seed && run.tags.system === "majority",
   );
   assert.ok(majority, `majority run of seed ${seed}`);
-  const path = tracker.artifactPath(majority.id, predictionsArtifact);
+  const path = await tracker.artifactFile(majority.id, predictionsArtifact);
   return readPredictionRows(await tracker.readArtifact(majority.id, predictionsArtifact), path).filter(
     (row) => row.split === "test",
   );

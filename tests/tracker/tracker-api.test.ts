@@ -84,9 +84,9 @@ test("unique id prefixes resolve; ambiguous and unknown ones are named errors", 
     await b.finish();
     assert.equal((await tracker.run(a.id.slice(0, 27))).id, a.id);
     assert.equal((await tracker.run(b.id.slice(0, 28))).id, b.id);
-    assert.throws(() => tracker.resolveId("2"), InputError);
-    assert.throws(() => tracker.resolveId("nope"), StoreError);
-    assert.throws(() => tracker.resolveId("../runs"), StoreError);
+    await assert.rejects(tracker.resolveId("2"), InputError);
+    await assert.rejects(tracker.resolveId("nope"), StoreError);
+    await assert.rejects(tracker.resolveId("../runs"), StoreError);
   } finally {
     store.cleanup();
   }

@@ -7,6 +7,8 @@ import { type ReportTracker, readArtifactText } from "./report-tracker.js";
  */
 export async function readRunPredictions(tracker: ReportTracker, runId: string): Promise<PredictionRow[]> {
   const text = await readArtifactText(tracker, runId, predictionsArtifact);
-  const source = tracker.artifactPath?.(runId, predictionsArtifact) ?? `run ${runId} ${predictionsArtifact}`;
+  const source =
+    (await tracker.artifactFile?.(runId, predictionsArtifact).catch(() => undefined)) ??
+    `run ${runId} ${predictionsArtifact}`;
   return readPredictionRows(text, source);
 }

@@ -1,15 +1,15 @@
 import type { RunRecord, RunWithSeries } from "../../tracker/types.js";
 
 /**
- * What a report reads from the tracker. `openTracker(dir)` satisfies it; tests and notebooks may pass
+ * What a report reads from the tracker. `openTracker()` satisfies it; tests and notebooks may pass
  * any object with these three methods.
  */
 export interface ReportTracker {
   runs(query: { experiment: string }): Promise<RunRecord[]> | RunRecord[];
   run(id: string): Promise<RunWithSeries> | RunWithSeries;
   readArtifact(runId: string, name: string): Promise<string | Uint8Array> | string | Uint8Array;
-  /** Path of an artifact, so errors can name the file (optional). */
-  artifactPath?(runId: string, name: string): string;
+  /** A local file holding an artifact, so errors can name the file (optional). */
+  artifactFile?(runId: string, name: string): Promise<string>;
 }
 
 /** Reads an artifact as UTF-8 text, whatever form the tracker returns it in. */

@@ -171,7 +171,7 @@ test("CLI: a report over a run with a malformed prediction row stops with one li
     run.summary({ test_f1: 1 });
     await run.finish();
     await tracker.close();
-    const path = tracker.artifactPath(run.id, predictionsArtifact);
+    const path = await tracker.artifactFile(run.id, predictionsArtifact);
     const result = await runCli(["report", "--experiment", "hand-bad", "--store", store.path]);
     assert.equal(result.code, 2, result.stderr);
     // Progress lines ("building the report ...") come first; the error is one line, the last.
