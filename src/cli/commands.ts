@@ -23,6 +23,8 @@ const commandModules: Record<string, CommandModule> = {
   report: () => import("./report.js"),
   serve: () => import("./serve.js"),
   feedback: () => import("./feedback.js"),
+  worker: () => import("./worker.js"),
+  status: () => import("./status.js"),
 };
 
 /**
