@@ -45,6 +45,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   });
   const me = `${hostname()}:${process.pid}`;
   let fitter: FitProcess | undefined;
+  let stopping = false;
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
     resolveStopped = resolve;
@@ -71,13 +72,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         return result;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        options.log(`${me}: failed ${label}: ${message.split("\n")[0]}`);
+        // When stopping, the signal's own line says what became of the job.
+        if (!stopping) options.log(`${me}: failed ${label}: ${message.split("\n")[0]}`);
         if (fitter && !(await fitter.alive())) fitter = undefined;
         throw error instanceof Error ? error : new Error(message);
       }
     },
   );
-  let stopping = false;
   return {
     stopped,
     async stop({ release }) {
