@@ -180,4 +180,45 @@ describe("distributed studies when things go wrong", () => {
       /^study spam-ft-vs-rag: 1 job\(s\): 0 done, 0 running, (1 retrying, 0 failed, 0 queued|0 retrying, 0 failed, 1 queued)/,
     );
   });
+
+  test("a diverging fit (NaN loss) is a failed run, tried --retries more times, then reported", async () => {
+    const queue = cluster.createDatabase("nan_queue");
+    const store = join(work.path, "nan-store");
+    const studyPath = join(work.path, "diverge.json");
+    writeFileSync(
+      studyPath,
+      JSON.stringify({
+        name: "diverge",
+        question: "Is a diverging fit retried forever?",
+        dataset: { name: "sotu" },
+        split: { strategy: "random" },
+        seeds: [1],
+        systems: [
+          { name: "too-fast", kind: "finetune", params: { learningRate: 1e30, optimizer: "sgd", epochs: 2 } },
+        ],
+      }),
+    );
+    const flags = ["--queue", queue, "--store", store, "--heartbeat", "10"];
+    const worker = startWorker(work.path, "nan-worker", flags);
+    machines.push(worker);
+    const result = await runCli([
+      "run",
+      studyPath,
+      "--distributed",
+      "--retries",
+      "1",
+      "--no-report",
+      ...flags,
+    ]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /too-fast seed 1 failed: .*training loss became (NaN|infinite)/);
+    const runs = (await listRuns(store)).filter((run) => run.tags.system === "too-fast");
+    assert.deepEqual(
+      runs.map((run) => run.status),
+      ["failed", "failed"],
+      "the first attempt and one retry, each a failed run",
+    );
+    worker.child.kill("SIGTERM");
+    await worker.exited;
+  });
 });

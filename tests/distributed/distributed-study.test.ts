@@ -67,7 +67,7 @@ describe("a study run on several machines through the queue", () => {
 
     // Submitting again while the study runs adds nothing to the queue.
     let statusLine = "";
-    for (let waited = 0; waited < 120_000 && !/: 9 job\(s\)/.test(statusLine); waited += 1000) {
+    for (let waited = 0; waited < 600_000 && !/: 9 job\(s\)/.test(statusLine); waited += 1000) {
       await sleep(1000);
       const status = await runCli(["status", studyPath, "--queue", queue, "--store", store]);
       statusLine = status.stdout.split("\n")[0] ?? "";
