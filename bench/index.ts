@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   serve: () => import("./serve.bench.js"),
   http: () => import("./http.bench.js"),
   store: () => import("./store.bench.js"),
+  distributed: () => import("./distributed.bench.js"),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

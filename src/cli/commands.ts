@@ -24,6 +24,8 @@ const commandModules: Record<string, CommandModule> = {
   serve: () => import("./serve.js"),
   feedback: () => import("./feedback.js"),
   sync: () => import("./sync.js"),
+  worker: () => import("./worker.js"),
+  status: () => import("./status.js"),
 };
 
 /**

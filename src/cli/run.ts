@@ -21,6 +21,11 @@ interface RunFlags {
   md?: string;
   report?: boolean;
   json?: boolean;
+  distributed?: boolean;
+  queue?: string;
+  detach?: boolean;
+  retries?: string;
+  heartbeat?: string;
 }
 
 /** The progress-bar label of a job: its key's start (jobs of one system differ by seed) and its system. */
@@ -47,6 +52,18 @@ export function register(program: Command): void {
     .option("--md <file>", "also write the report as Markdown")
     .option("--no-report", "do not write the report")
     .option("--json", "print the outcome as JSON")
+    .option("--distributed", "enqueue the jobs for `expbook worker`s on any machine and follow them")
+    .option(
+      "--queue <uri>",
+      "the queue's PostgreSQL database (default: $EXPBOOK_QUEUE, else a postgres:// store)",
+    )
+    .option("--detach", "with --distributed: submit the jobs and return (see `expbook status`)")
+    .option(
+      "--retries <n>",
+      "with --distributed: attempts after a failed one (failing fit, dead worker)",
+      "2",
+    )
+    .option("--heartbeat <seconds>", "with --distributed: a worker silent this long is presumed dead", "60")
     .action(
       action(async (path: string, flags: RunFlags) => {
         if (flags.refresh) process.env[refreshEnv] = "1";
@@ -55,7 +72,18 @@ export function register(program: Command): void {
         const progress = createProgressReporter({ quiet: flags.json === true && !process.stderr.isTTY });
         let settled = 0;
         let total = 0;
+        const plan = {
+          ...(flags.quick ? { quick: true } : {}),
+          ...(flags.seeds ? { seeds: integerFlag("seeds", flags.seeds) } : {}),
+          ...(flags.only ? { only: flags.only.split(",").map((name) => name.trim()) } : {}),
+        };
+        const queue =
+          flags.distributed || flags.detach
+            ? await (await import("./run-distributed.js")).openDistributedRun(loaded, flags, plan)
+            : undefined;
+        if (queue?.detached) return progress.stop();
         const outcome = await runStudy(loaded, {
+          ...(queue ? { executor: queue.executor } : {}),
           store,
           ...(flags.quick ? { quick: true } : {}),
           ...(flags.seeds ? { seeds: integerFlag("seeds", flags.seeds) } : {}),
@@ -83,7 +111,7 @@ export function register(program: Command): void {
                 progress.log(`${job.system} seed ${job.seed} failed: ${outcome.message.split("\n")[0]}`);
             },
           },
-        });
+        }).finally(() => queue?.close());
         progress.stop();
         const report =
           flags.report === false

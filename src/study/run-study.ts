@@ -26,7 +26,7 @@ import {
 import type { StudyContext } from "./run-job.js";
 import { selectTrials, type TrialSelection } from "./select-trials.js";
 import { acquireStudyLock } from "./study-lock.js";
-import { type JobOutcome, runJobsInWorkers } from "./worker-pool.js";
+import { type JobOutcome, type PoolOptions, runJobsInWorkers } from "./worker-pool.js";
 
 /** Artifact of the study-stage run: the definition, the data and splits, and the commands to rerun. */
 export const studyArtifact = studyRecordArtifact;
@@ -50,7 +50,19 @@ export interface RunStudyOptions extends PlanOptions {
   progress?: StudyProgress;
   /** The command line to record for rerunning the study. */
   command?: string;
+  /**
+   * Runs each phase's jobs elsewhere instead of in local worker processes (`expbook run --distributed`:
+   * a job queue that workers on other machines serve). Runs of this study live in other processes
+   * then, so none is stopped as an orphan.
+   */
+  executor?: JobExecutor;
 }
+
+/** Runs a phase's jobs and resolves with each job's outcome (by job key) once all have settled. */
+export type JobExecutor = (
+  jobs: readonly StudyJob[],
+  options: PoolOptions,
+) => Promise<Map<string, JobOutcome>>;
 
 /** What a study run did. */
 export interface StudyOutcome {
@@ -178,7 +190,7 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
   const tracker = await openTracker({ store: storeUri });
   const release = await takeStudyLock(tracker, study.name);
   try {
-    await stopOrphans(tracker, study.name);
+    if (!options.executor) await stopOrphans(tracker, study.name);
     return await runLocked(loaded, options, tracker, storeUri, seeds);
   } finally {
     await release();
@@ -255,7 +267,7 @@ async function runLocked(
     });
     outcome.reused += jobs.length - todo.length;
     options.progress?.onPhase?.(phase, jobs.length, jobs.length - todo.length);
-    const results = await runJobsInWorkers(todo, {
+    const results = await (options.executor ?? runJobsInWorkers)(todo, {
       context,
       workers,
       ...(options.progress?.onJobStart ? { onStart: options.progress.onJobStart } : {}),

@@ -1,0 +1,71 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { JobExecutor } from "../study/run-study.js";
+import type { JobOutcome } from "../study/worker-pool.js";
+import { queueJobState, settledOutcome } from "./job-outcome.js";
+import type { QueueClient } from "./open-queue.js";
+import { queuedStudyJob, queueJobId, STUDY_QUEUE } from "./queue-job.js";
+import { type SubmitOptions, type SubmitReport, submitStudyJobs } from "./submit-jobs.js";
+
+/** How a submitter follows its jobs. */
+export interface FollowOptions extends SubmitOptions {
+  /** The run store URI the jobs carry. */
+  store: string;
+  /** How often the queue is read (default 1 s). */
+  pollMs?: number;
+  /** Told what each phase's submission did. */
+  onSubmitted?: (report: SubmitReport) => void;
+  /** Told once when nothing has started for a while (no worker serves the queue). */
+  onIdle?: () => void;
+}
+
+const IDLE_NOTICE_MS = 15_000;
+
+/**
+ * A study executor that enqueues each phase's jobs (one per unit of work, keyed by its resume key) and
+ * follows them in the queue until every one has settled: started, done, failed for good.
+ */
+export function queueExecutor(boss: QueueClient, options: FollowOptions): JobExecutor {
+  return async (jobs, pool) => {
+    const outcomes = new Map<string, JobOutcome>();
+    if (jobs.length === 0) return outcomes;
+    const payloads = jobs.map((job) => queuedStudyJob(pool.context, job, options.store));
+    options.onSubmitted?.(await submitStudyJobs(boss, payloads, options));
+    const byId = new Map(jobs.map((job) => [queueJobId(pool.context.study, job.key), job]));
+    const started = new Set<string>();
+    const since = Date.now();
+    let idleTold = false;
+    while (outcomes.size < jobs.length) {
+      const rows = await boss.findJobs(STUDY_QUEUE, { data: { study: pool.context.study }, limit: 100_000 });
+      for (const row of rows) {
+        const job = byId.get(row.id);
+        if (!job || outcomes.has(job.key)) continue;
+        const state = queueJobState(row.state);
+        if (state !== "queued" && !started.has(job.key)) {
+          started.add(job.key);
+          pool.onStart?.(job);
+        }
+        const outcome = settledOutcome(state, row.output);
+        if (outcome) {
+          outcomes.set(job.key, outcome);
+          pool.onSettled?.(job, outcome);
+        }
+      }
+      for (const [id, job] of byId) {
+        if (outcomes.has(job.key) || rows.some((row) => row.id === id)) continue;
+        const outcome: JobOutcome = {
+          ok: false,
+          message: "the job left the queue unfinished",
+          userError: true,
+        };
+        outcomes.set(job.key, outcome);
+        pool.onSettled?.(job, outcome);
+      }
+      if (!idleTold && started.size === 0 && Date.now() - since > IDLE_NOTICE_MS) {
+        idleTold = true;
+        options.onIdle?.();
+      }
+      if (outcomes.size < jobs.length) await sleep(options.pollMs ?? 1000);
+    }
+    return outcomes;
+  };
+}

@@ -1,0 +1,95 @@
+import { hostname } from "node:os";
+import type { FitResult } from "../study/fit-system.js";
+import { jobRunName } from "../study/run-job.js";
+import { type FitProcess, startFitProcess } from "./fit-process.js";
+import { localStudyJob } from "./local-job.js";
+import { openQueue } from "./open-queue.js";
+import { QueueError } from "./queue-error.js";
+import { readQueuedStudyJob, STUDY_QUEUE } from "./queue-job.js";
+
+/** How a queue worker runs. */
+export interface QueueWorkerOptions {
+  /** The queue's database. */
+  queueUri: string;
+  /** A run store URI that overrides the one each job carries (this machine's path to the same store). */
+  store?: string;
+  /** See `OpenQueueOptions.heartbeatSeconds`. */
+  heartbeatSeconds: number;
+  /** How often an idle worker looks for jobs besides being notified (default 2 s). */
+  pollSeconds?: number;
+  /** Status lines (a job started, finished, failed; the worker stops). */
+  log: (line: string) => void;
+}
+
+/** A started queue worker. */
+export interface QueueWorker {
+  /** Resolves when the worker has stopped. */
+  stopped: Promise<void>;
+  /**
+   * Stops taking jobs. With `release`, a job in progress is failed back to the queue at once (retried by
+   * another worker; its run was marked killed by the signal handlers); without, it is awaited.
+   */
+  stop(options: { release: boolean }): Promise<void>;
+}
+
+/**
+ * Serves the study queue: takes one job at a time, fits it in a fitting process of its own, the local
+ * study runner's worker (`runStudyJob`, the same code path as `expbook run`), records the run in the store, and completes the job with the
+ * run's id and summary. A failing fit fails the job (retried up to its limit, each attempt a failed run).
+ */
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const boss = await openQueue({
+    uri: options.queueUri,
+    heartbeatSeconds: options.heartbeatSeconds,
+    onProblem: options.log,
+  });
+  const me = `${hostname()}:${process.pid}`;
+  let fitter: FitProcess | undefined;
+  let stopping = false;
+  let resolveStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    resolveStopped = resolve;
+  });
+  await boss.work(
+    STUDY_QUEUE,
+    { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: options.pollSeconds ?? 2 },
+    async ([job]): Promise<FitResult> => {
+      if (!job) throw new QueueError("pg-boss handed the worker an empty batch");
+      const payload = readQueuedStudyJob(job.data);
+      if (!payload) {
+        throw new QueueError(
+          `job ${job.id} is not a study job this expbook understands; update expbook on ${me}`,
+        );
+      }
+      const label = `${payload.study} ${jobRunName(payload.job)} (job ${payload.job.key.slice(0, 6)}, attempt ${job.retryCount + 1})`;
+      options.log(`${me}: fitting ${label}`);
+      try {
+        const local = await localStudyJob(payload.job);
+        const context = { ...payload.context, store: options.store ?? payload.store };
+        fitter ??= await startFitProcess();
+        const result = await fitter.fit(context, local, () => {});
+        options.log(`${me}: done ${label}: run ${result.runId}`);
+        return result;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // When stopping, the signal's own line says what became of the job.
+        if (!stopping) options.log(`${me}: failed ${label}: ${message.split("\n")[0]}`);
+        if (fitter && !(await fitter.alive())) fitter = undefined;
+        throw error instanceof Error ? error : new Error(message);
+      }
+    },
+  );
+  return {
+    stopped,
+    async stop({ release }) {
+      if (stopping) return stopped;
+      stopping = true;
+      // The fitting process marks its live run killed as it stops; then the job goes back to the queue.
+      if (release) await fitter?.kill("SIGTERM");
+      else fitter?.close();
+      await boss.stop({ graceful: !release, timeout: release ? 3_000 : 24 * 60 * 60 * 1000 }).catch(() => {});
+      resolveStopped();
+      return stopped;
+    },
+  };
+}
