@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   startup: () => import("./startup.bench.js"),
   serve: () => import("./serve.bench.js"),
   http: () => import("./http.bench.js"),
+  study: () => import("./study.bench.js"),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
