@@ -38,7 +38,8 @@ export function saveKnowledgeBase(kb: KnowledgeBase, path: string): void {
   });
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, path.endsWith(".gz") ? gzipSync(body) : body);
+  // Level 1: a RAG run writes its base every time, and level 6 took 2.3× as long for a file 11% smaller.
+  writeFileSync(temp, path.endsWith(".gz") ? gzipSync(body, { level: 1 }) : body);
   renameSync(temp, path);
 }
 
