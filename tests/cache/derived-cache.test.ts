@@ -13,7 +13,7 @@ import {
   type EntryCodec,
 } from "../../src/cache/index.js";
 import { tokenize } from "../../src/data/tokenize.js";
-import type { TextEmbedder } from "../../src/embeddings/index.js";
+import { meanVectorEmbedder, type PretrainedVectors, type TextEmbedder } from "../../src/embeddings/index.js";
 import { createRng } from "../../src/util/random.js";
 import { tempDir } from "../helpers/cli.js";
 
@@ -177,6 +177,47 @@ describe("the derived cache", () => {
     assert.deepEqual(plain(cachedEmbeddings(texts, embedder("v2", 2))), expected(2));
     assert.equal(calls, 20, "a new content key embeds again");
     assert.equal(entries("pooled-vectors").length, 2);
+  });
+
+  test("mean vectors built by hand (no content key) are pooled afresh every time, never cached", () => {
+    const words = ["money", "free", "ham"];
+    const handMade = (scale: number): PretrainedVectors => {
+      const matrix = Float32Array.from({ length: 6 }, (_, i) => (i + 1) * scale);
+      const index = new Map(words.map((word, row) => [word, row]));
+      return {
+        words,
+        index,
+        dim: 2,
+        matrix,
+        source: "same-name",
+        vector: (word) => {
+          const row = index.get(word);
+          return row === undefined ? undefined : matrix.subarray(row * 2, row * 2 + 2);
+        },
+      };
+    };
+    const texts = ["free money", "ham", "nothing known"];
+    const first = meanVectorEmbedder(handMade(1));
+    const second = meanVectorEmbedder(handMade(10));
+    assert.equal(first.contentKey, undefined);
+    assert.deepEqual(
+      cachedEmbeddings(texts, first).map((v) => [...v]),
+      [
+        [2, 3],
+        [5, 6],
+        [0, 0],
+      ],
+    );
+    assert.deepEqual(
+      cachedEmbeddings(texts, second).map((v) => [...v]),
+      [
+        [20, 30],
+        [50, 60],
+        [0, 0],
+      ],
+      "same source name, other vectors: not mistaken for the first",
+    );
+    assert.equal(entries("pooled-vectors").length, 0);
   });
 
   test("processes writing the same entry at once leave one whole entry and no temporary files", async () => {
