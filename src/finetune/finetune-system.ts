@@ -14,6 +14,7 @@ import {
   initialHeadWeights,
   type LossSpec,
   Network,
+  type NetworkInputs,
   type NetworkSpec,
   type NetworkTargets,
 } from "./network.js";
@@ -21,7 +22,6 @@ import { type FinetuneParams, finetuneParams } from "./params.js";
 import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
 import type { Vocabulary } from "./vocabulary.js";
 import { cachedEncoding, cachedPretrainedRows, cachedVocabulary } from "./cached-inputs.js";
-import type { NetworkInputs } from "./network.js";
 
 const embeddingDim = 100;
 // Random initialisation matches the pretrained vectors' scale (their standard deviation is ~0.54).
