@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   http: () => import("./http.bench.js"),
   store: () => import("./store.bench.js"),
   distributed: () => import("./distributed.bench.js"),
+  study: () => import("./study.bench.js"),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

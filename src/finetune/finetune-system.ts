@@ -1,5 +1,4 @@
 import type { Example } from "../data/types.js";
-import { tokenize } from "../data/tokenize.js";
 import { f1Score, meanAbsoluteError } from "../metrics/index.js";
 import type { SystemContext, SystemDefinition, SystemOutput } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
@@ -15,12 +14,14 @@ import {
   initialHeadWeights,
   type LossSpec,
   Network,
+  type NetworkInputs,
   type NetworkSpec,
   type NetworkTargets,
 } from "./network.js";
 import { type FinetuneParams, finetuneParams } from "./params.js";
 import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
-import { buildVocabulary, type Vocabulary } from "./vocabulary.js";
+import type { Vocabulary } from "./vocabulary.js";
+import { cachedEncoding, cachedPretrainedRows, cachedVocabulary } from "./cached-inputs.js";
 
 const embeddingDim = 100;
 // Random initialisation matches the pretrained vectors' scale (their standard deviation is ~0.54).
@@ -51,12 +52,13 @@ async function initialTable(vocabulary: Vocabulary, params: FinetuneParams, rng:
     const missing: number[] = [];
     let sum = 0;
     let sumSquares = 0;
-    vocabulary.words.forEach((word, row) => {
-      const vector = vectors.vector(word);
-      if (!vector) {
+    const pretrained = cachedPretrainedRows(vocabulary, vectors);
+    vocabulary.words.forEach((_, row) => {
+      if (pretrained.found[row] !== 1) {
         missing.push(row);
         return;
       }
+      const vector = pretrained.rows.subarray(row * embeddingDim, (row + 1) * embeddingDim);
       weights.set(vector, row * embeddingDim);
       for (const value of vector) {
         sum += value;
@@ -198,8 +200,8 @@ async function runFinetune(context: SystemContext<FinetuneParams>): Promise<Syst
     Object.assign(meta, { featureNames: [...names], featureMeans: means, featureStds: stds });
     meta.spec.inputDim = names.length;
   } else {
-    vocabulary = buildVocabulary(
-      context.train.map((row) => tokenize(row.text ?? "")),
+    vocabulary = cachedVocabulary(
+      context.train.map((row) => row.text ?? ""),
       params.vocabSize,
     );
     meta.vocabulary = vocabulary.words;
@@ -226,9 +228,19 @@ async function runFinetune(context: SystemContext<FinetuneParams>): Promise<Syst
   });
   const finetuned = new FinetunedModel(meta, network);
   try {
-    const trainInputs = finetuned.encode(context.train);
-    const valInputs = finetuned.encode(context.val);
-    const testInputs = finetuned.encode(context.test);
+    const encode = (rows: readonly Example[]): NetworkInputs =>
+      vocabulary
+        ? {
+            texts: cachedEncoding(
+              rows.map((row) => row.text ?? ""),
+              vocabulary,
+              params.maxTokens,
+            ),
+          }
+        : finetuned.encode(rows);
+    const trainInputs = encode(context.train);
+    const valInputs = encode(context.val);
+    const testInputs = encode(context.test);
     if (trainInputs.texts && valInputs.texts && testInputs.texts) {
       summary.oov_rate = tokenRate(trainInputs.texts.tokens, trainInputs.texts.oov);
       summary.holdout_oov_rate = tokenRate(

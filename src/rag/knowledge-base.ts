@@ -31,6 +31,15 @@ export interface KnowledgeBaseOptions {
 }
 
 /**
+ * Tokens (and, for dense retrieval, embeddings) of texts prepared beforehand, e.g. from the derived
+ * cache: entry i belongs to text i and must equal `tokenize(text)` (and `embedder.embed(tokens)`).
+ */
+export interface PreparedTexts {
+  tokens: readonly (readonly string[])[];
+  vectors?: readonly Float32Array[];
+}
+
+/**
  * Documents with a BM25 index and (with an embedder) a dense index, both incremental: `add` and
  * `remove` touch only the documents named. Each document occupies a slot; removed slots stay empty
  * until the base is saved and loaded again.
@@ -74,8 +83,12 @@ export class KnowledgeBase {
     return this.slots.filter((doc): doc is KbDocument => doc !== undefined);
   }
 
-  /** Adds documents; an id already present is an InputError (remove it first to replace it). */
-  add(documents: Iterable<KbDocument>): void {
+  /**
+   * Adds documents; an id already present is an InputError (remove it first to replace it). `prepared`
+   * gives the documents' tokens and vectors in order, so they are not computed again.
+   */
+  add(documents: Iterable<KbDocument>, prepared?: PreparedTexts): void {
+    let i = 0;
     for (const document of documents) {
       if (this.slotOf.has(document.id)) {
         throw new InputError(
@@ -83,11 +96,13 @@ export class KnowledgeBase {
         );
       }
       const slot = this.slots.length;
-      const tokens = tokenize(document.text);
+      const tokens = prepared?.tokens[i] ?? tokenize(document.text);
       this.slots.push(document);
       this.slotOf.set(document.id, slot);
       this.bm25.add(slot, tokens);
-      if (this.dense && this.embedder) this.dense.add(slot, this.embedder.embed(tokens));
+      if (this.dense && this.embedder)
+        this.dense.add(slot, prepared?.vectors?.[i] ?? this.embedder.embed(tokens));
+      i++;
     }
   }
 
@@ -118,10 +133,23 @@ export class KnowledgeBase {
     return this.hits(dense.search(embedder.embed(tokenize(query)), k));
   }
 
+  /** `searchBm25` for a query already tokenised (`tokenize(query)`). */
+  searchBm25Tokens(tokens: readonly string[], k: number): KbHit[] {
+    return this.hits(this.bm25.search(tokens, k));
+  }
+
   /** Dense search for many queries at once (blocked matrix multiply; same results as one by one). */
   searchDenseBatch(queries: readonly string[], k: number): KbHit[][] {
-    const { dense, embedder } = this.requireDense();
-    const vectors = queries.map((query) => embedder.embed(tokenize(query)));
+    const { embedder } = this.requireDense();
+    return this.searchDenseVectors(
+      queries.map((query) => embedder.embed(tokenize(query))),
+      k,
+    );
+  }
+
+  /** `searchDenseBatch` for queries already embedded with this base's embedder. */
+  searchDenseVectors(vectors: readonly Float32Array[], k: number): KbHit[][] {
+    const { dense } = this.requireDense();
     return dense.searchBatch(vectors, k).map((hits) => this.hits(hits));
   }
 

@@ -4,6 +4,7 @@ import type { Example } from "../data/types.js";
 import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
 import type { Prediction, SystemContext, SystemDefinition } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
+import { cachedPreparedTexts } from "./cached-prepared-texts.js";
 import { citationsOf } from "./citations.js";
 import { exampleToDocument } from "./example-document.js";
 import { type KbHit, KnowledgeBase } from "./knowledge-base.js";
@@ -106,7 +107,14 @@ async function indexAndPredict(context: SystemContext<RagParams>, embedder: Text
   context.progress({ phase: "index", message: "building the knowledge base" });
   const kb = new KnowledgeBase({ bm25: { k1: params.k1, b: params.b }, embedder });
   const rows = params.knowledge === "train+val" ? [...context.train, ...context.val] : context.train;
-  kb.add(rows.map(exampleToDocument));
+  const documents = rows.map(exampleToDocument);
+  kb.add(
+    documents,
+    cachedPreparedTexts(
+      documents.map((document) => document.text),
+      embedder,
+    ),
+  );
   const updates = params.useUpdate ? context.update.filter((row) => !kb.has(row.id)) : [];
   kb.add(updates.map(exampleToDocument));
   // Through the store: identical knowledge bases (same split, same embedder) are kept once.
@@ -118,10 +126,12 @@ async function indexAndPredict(context: SystemContext<RagParams>, embedder: Text
     context.progress({ phase, message: `retrieving for ${examples.length} rows` });
     context.signal?.throwIfAborted();
     // One extra neighbour so a query that is itself in the base (train+val) can drop itself.
+    const queries = examples.map((example) => example.text ?? "");
     const lists = retrieveMany(
       kb,
-      examples.map((example) => example.text ?? ""),
+      queries,
       { retriever: params.retriever, k: params.k + 1, rrfK: params.rrfK },
+      cachedPreparedTexts(queries, params.retriever === "bm25" ? undefined : embedder),
     );
     let precisionSum = 0;
     const predictions = examples.map((example, i) => {

@@ -26,6 +26,7 @@ import {
 import type { StudyContext } from "./run-job.js";
 import { selectTrials, type TrialSelection } from "./select-trials.js";
 import { acquireStudyLock } from "./study-lock.js";
+import { longestJobsFirst } from "./job-cost.js";
 import { type JobOutcome, type PoolOptions, runJobsInWorkers } from "./worker-pool.js";
 
 /** Artifact of the study-stage run: the definition, the data and splits, and the commands to rerun. */
@@ -267,7 +268,7 @@ async function runLocked(
     });
     outcome.reused += jobs.length - todo.length;
     options.progress?.onPhase?.(phase, jobs.length, jobs.length - todo.length);
-    const results = await (options.executor ?? runJobsInWorkers)(todo, {
+    const results = await (options.executor ?? runJobsInWorkers)(longestJobsFirst(todo), {
       context,
       workers,
       ...(options.progress?.onJobStart ? { onStart: options.progress.onJobStart } : {}),

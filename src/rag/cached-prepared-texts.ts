@@ -1,0 +1,14 @@
+import { cachedEmbeddings } from "../cache/pooled-vector-cache.js";
+import { cachedTokens } from "../cache/token-cache.js";
+import type { TextEmbedder } from "../embeddings/text-embedder.js";
+import type { PreparedTexts } from "./knowledge-base.js";
+
+/**
+ * The tokens of texts and, given an embedder, their vectors, through the derived cache (see
+ * `cachedTokens` and `cachedEmbeddings`): what `KnowledgeBase.add` and `retrieveMany` take as
+ * `prepared`, equal to what they would compute themselves.
+ */
+export function cachedPreparedTexts(texts: readonly string[], embedder?: TextEmbedder): PreparedTexts {
+  const tokens = cachedTokens(texts);
+  return embedder ? { tokens, vectors: cachedEmbeddings(texts, embedder) } : { tokens };
+}

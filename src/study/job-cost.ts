@@ -1,0 +1,35 @@
+import type { StudyJob } from "./plan.js";
+
+// Relative run seconds of the built-in kinds on the default study (spam-assassin, 4,232 training
+// e-mails): fine-tuning trains for tens of seconds; RAG indexes and searches (hybrid does both
+// searches); TF-IDF fits L-BFGS; few-shot embeds the held-out rows; majority counts labels.
+const kindCost: Record<string, number> = {
+  finetune: 10,
+  rag: 5,
+  "tfidf-logreg": 4,
+  fewshot: 1,
+  majority: 0.1,
+};
+
+/**
+ * A job's expected cost, in relative units: by kind (a module system counts as a fine-tuning run,
+ * since it may train), more for hybrid retrieval, less for a small labelled subset.
+ */
+export function expectedJobCost(job: StudyJob): number {
+  const base = kindCost[job.kind] ?? kindCost.finetune ?? 1;
+  const retrieval = job.kind === "rag" && job.params.retriever === "hybrid" ? 1.5 : 1;
+  const size = job.labelled === undefined ? 1 : Math.min(1, 0.2 + job.labelled / 1000);
+  return base * retrieval * size;
+}
+
+/**
+ * The jobs ordered longest first (ties keep their order), so that workers pulling from one queue
+ * finish together instead of one running a long job alone at the end. Order never changes results:
+ * every job is seeded and independent of the others in its phase.
+ */
+export function longestJobsFirst(jobs: readonly StudyJob[]): StudyJob[] {
+  return jobs
+    .map((job, i) => ({ job, i, cost: expectedJobCost(job) }))
+    .sort((a, b) => b.cost - a.cost || a.i - b.i)
+    .map(({ job }) => job);
+}
