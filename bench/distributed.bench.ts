@@ -6,21 +6,15 @@
 // starts: they are long-lived services.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgresCluster } from "../tests/helpers/postgres-cluster.js";
+import { line, load } from "./print.js";
 
 const bin = new URL("../bin/expbook.js", import.meta.url).pathname;
 const study = new URL("../experiments/spam-sweep.json", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "expbook-bench-distributed-"));
 const env = { ...process.env, EXPBOOK_CACHE: join(dir, "cache") };
-const line = (text: string): void => {
-  process.stdout.write(`${text}\n`);
-};
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ");
 
 function expbook(args: string[]): Promise<void> {
   const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "ignore", "inherit"] });

@@ -3,22 +3,19 @@
 // is bypassed (EXPBOOK_HTTP_REFRESH), so every batch is a real request. BENCH_HTTP_ROWS caps the rows.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDataset } from "../src/data/load-dataset.js";
 import { refreshEnv } from "../src/http/cached-post.js";
 import { httpSystem } from "../src/http/http-system.js";
 import { prepareSystemContext } from "../src/study/system-context.js";
+import { load } from "./print.js";
 
 const bin = new URL("../bin/expbook.js", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "expbook-bench-http-"));
 const store = join(dir, "store");
 process.env.EXPBOOK_CACHE = join(dir, "cache");
 process.env[refreshEnv] = "1";
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ");
 
 const fit = spawnSync(
   process.execPath,

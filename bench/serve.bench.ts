@@ -6,9 +6,10 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDataset } from "../src/data/load-dataset.js";
+import { line, load } from "./print.js";
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -24,13 +25,6 @@ const bin = new URL("../bin/expbook.js", import.meta.url).pathname;
 const seconds = Number(process.env.BENCH_SERVE_SECONDS ?? 10);
 const dir = mkdtempSync(join(tmpdir(), "expbook-bench-serve-"));
 const store = join(dir, "store");
-const line = (text: string): void => {
-  process.stdout.write(`${text}\n`);
-};
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ");
 
 function fit(args: string[]): string {
   const result = spawnSync(process.execPath, [bin, "fit", ...args, "--store", store, "--json"], {

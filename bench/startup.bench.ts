@@ -9,11 +9,9 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { openTracker } from "../src/tracker/index.js";
+import { line } from "./print.js";
 
 const repo = new URL("../", import.meta.url).pathname;
-const line = (text: string): void => {
-  process.stdout.write(`${text}\n`);
-};
 // `--name=value` only: bench/index.ts takes every argument without a leading "-" as a benchmark name.
 const flag = (name: string): string | undefined =>
   process.argv

@@ -2,21 +2,15 @@
 // runs < 1 s, read one 100,000-point series < 0.5 s. The same work runs on the file store (today's
 // `openTracker({ dir })`) in the same process, so the two are measured under the same load.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { openPostgresStore } from "../src/tracker/postgres/postgres-store.js";
 import type { Run, RunRecord, StartRunOptions } from "../src/tracker/types.js";
 import { openTracker } from "../src/tracker/tracker.js";
 import { startPostgresCluster } from "../tests/helpers/postgres-cluster.js";
+import { line, load } from "./print.js";
 
-const line = (text: string): void => {
-  process.stdout.write(`${text}\n`);
-};
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ");
 // CPU time of this process (user + system): with the machine shared, it shows the client's own cost.
 const cpuMs = (): number => {
   const usage = process.cpuUsage();

@@ -9,11 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { line } from "./print.js";
 
 const repo = new URL("../", import.meta.url).pathname;
-const line = (text: string): void => {
-  process.stdout.write(`${text}\n`);
-};
 // `--name=value` only: bench/index.ts takes every argument without a leading "-" as a benchmark name.
 const flag = (name: string): string | undefined =>
   process.argv

@@ -10,11 +10,9 @@ import { performance } from "node:perf_hooks";
 import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
 import { openTracker } from "../src/tracker/index.js";
+import { line } from "./print.js";
 
 const dir = mkdtempSync(join(tmpdir(), "expbook-bench-tracker-"));
-const line = (text: string): void => {
-  process.stdout.write(`${text}\n`);
-};
 const ms = (start: number): number => performance.now() - start;
 // CPU time of this process (user + system): on a machine shared with other work it shows what the
 // wall clock would be without the contention.

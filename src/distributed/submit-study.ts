@@ -1,6 +1,6 @@
 import type { LoadedStudy } from "../study/load-study.js";
 import { checkSelection, type PlanOptions, planFirstPhase, planLinkedPhase } from "../study/plan.js";
-import type { StudyContext } from "../study/run-job.js";
+import { studyJobContext } from "../study/run-job.js";
 import { duplicateOf, jobOf } from "../tracker/records/run-tags.js";
 import { openTracker } from "../tracker/tracker.js";
 import type { QueueClient } from "./open-queue.js";
@@ -15,23 +15,6 @@ export interface DetachedSubmission extends SubmitReport {
   waitingLinked: number;
   /** Swept systems, whose selected configuration is submitted once their trials have finished. */
   sweptSystems: number;
-}
-
-/** The context every job of a study shares (as `runStudy` builds it). */
-export function studyJobContext(loaded: LoadedStudy, store: string): StudyContext {
-  const { study } = loaded;
-  return {
-    study: study.name,
-    experiment: study.name,
-    store,
-    dataset: study.dataset,
-    split: {
-      strategy: study.split.strategy,
-      ...(study.split.by ? { by: study.split.by } : {}),
-      ...(study.split.fractions ? { fractions: study.split.fractions } : {}),
-      ...(study.split.update !== undefined ? { update: study.split.update } : {}),
-    },
-  };
 }
 
 /**

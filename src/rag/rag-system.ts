@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { z } from "zod";
 import type { Example } from "../data/types.js";
 import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";

@@ -7,6 +7,7 @@ import { StudyError } from "../util/errors.js";
 import { canonicalJson } from "../util/hash.js";
 import { type FitResult, fitSystem } from "./fit-system.js";
 import { loadSystemModule } from "./system-module.js";
+import type { LoadedStudy } from "./load-study.js";
 import type { StudyJob } from "./plan.js";
 
 /** What every job of one study shares. */
@@ -18,6 +19,23 @@ export interface StudyContext {
   dataset: { name: string } & LoadDatasetOptions;
   /** Split options without the seed (each job has its own split seed). */
   split: Omit<SplitOptions, "seed">;
+}
+
+/** The context every job of a study shares: study, experiment, store URI, dataset and split options. */
+export function studyJobContext(loaded: LoadedStudy, store: string): StudyContext {
+  const { study } = loaded;
+  return {
+    study: study.name,
+    experiment: study.name,
+    store,
+    dataset: study.dataset,
+    split: {
+      strategy: study.split.strategy,
+      ...(study.split.by ? { by: study.split.by } : {}),
+      ...(study.split.fractions ? { fractions: study.split.fractions } : {}),
+      ...(study.split.update !== undefined ? { update: study.split.update } : {}),
+    },
+  };
 }
 
 /** The run name of a job: system, then trial, size and seed. */

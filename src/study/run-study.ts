@@ -23,7 +23,7 @@ import {
   studySystems,
   splitSeedFor,
 } from "./plan.js";
-import type { StudyContext } from "./run-job.js";
+import { studyJobContext } from "./run-job.js";
 import { selectTrials, type TrialSelection } from "./select-trials.js";
 import { acquireStudyLock } from "./study-lock.js";
 import { longestJobsFirst } from "./job-cost.js";
@@ -79,22 +79,6 @@ export interface StudyOutcome {
 
 function selectMetric(loaded: LoadedStudy): string {
   return loaded.study.select ?? (loaded.dataset.task === "regression" ? "val_mae" : "val_f1");
-}
-
-function studyContext(loaded: LoadedStudy, store: string): StudyContext {
-  const { study } = loaded;
-  return {
-    study: study.name,
-    experiment: study.name,
-    store,
-    dataset: study.dataset,
-    split: {
-      strategy: study.split.strategy,
-      ...(study.split.by ? { by: study.split.by } : {}),
-      ...(study.split.fractions ? { fractions: study.split.fractions } : {}),
-      ...(study.split.update !== undefined ? { update: study.split.update } : {}),
-    },
-  };
 }
 
 /** Tag of a finished run that repeats an earlier finished run of the same job (value: that run's id). */
@@ -206,7 +190,7 @@ async function runLocked(
   seeds: number[],
 ): Promise<StudyOutcome> {
   const { study, dataset } = loaded;
-  const context = studyContext(loaded, storeUri);
+  const context = studyJobContext(loaded, storeUri);
   const done = finishedJobRuns(await tracker.runs({ experiment: study.name }));
   const studyRun = await tracker.startRun({
     experiment: study.name,
