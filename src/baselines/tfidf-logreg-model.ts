@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Example } from "../data/types.js";
 import type { Prediction } from "../systems/system.js";
 import { ModelError } from "../util/errors.js";
@@ -8,6 +8,7 @@ import { type LogisticModel, predictProbabilities } from "./logistic-regression.
 import { predictRidge, type RidgeModel } from "./ridge-regression.js";
 import { textOf } from "./text-of.js";
 import { type TfidfVectorizer, tfidfRow } from "./tfidf-vectorizer.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** File name of a tfidf-logreg run's fitted model inside its artifact folder. */
 export const tfidfLogregArtifact = "tfidf-logreg.json";
@@ -21,24 +22,26 @@ export type TfidfLogregModel =
 
 // Numbers go through JSON as JavaScript prints them, which round-trips every float64 exactly: a loaded
 // model predicts the very scores the run recorded.
-const finite = z.number().refine(Number.isFinite);
-const modelFile = z
-  .object({
-    format: z.literal(format),
-    task: z.enum(["classification", "regression"]),
-    labels: z.array(z.string()),
-    /** Terms in column order. */
-    terms: z.array(z.string()),
-    idf: z.array(finite),
-    options: z.object({ maxFeatures: z.number(), minDf: z.number(), sublinearTf: z.boolean() }).strict(),
-    /** Classification: classes × terms weights, row-major, and one bias per class. */
-    weights: z.array(finite),
-    bias: z.array(finite).optional(),
-    intercept: finite.optional(),
-    iterations: z.number(),
-    converged: z.boolean().optional(),
-  })
-  .strict();
+const modelFile = lazySchema(({ z }) => {
+  const finite = z.number().refine(Number.isFinite);
+  return z
+    .object({
+      format: z.literal(format),
+      task: z.enum(["classification", "regression"]),
+      labels: z.array(z.string()),
+      /** Terms in column order. */
+      terms: z.array(z.string()),
+      idf: z.array(finite),
+      options: z.object({ maxFeatures: z.number(), minDf: z.number(), sublinearTf: z.boolean() }).strict(),
+      /** Classification: classes × terms weights, row-major, and one bias per class. */
+      weights: z.array(finite),
+      bias: z.array(finite).optional(),
+      intercept: finite.optional(),
+      iterations: z.number(),
+      converged: z.boolean().optional(),
+    })
+    .strict();
+});
 
 /** Writes the fitted model as `DIR/tfidf-logreg.json` (atomically); returns the file name. */
 export function saveTfidfLogregModel(dir: string, model: TfidfLogregModel): string {

@@ -1,10 +1,10 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { hostname } from "node:os";
-import { z } from "zod";
 import type { StudyJob } from "../study/plan.js";
 import type { StudyContext } from "../study/run-job.js";
 import { sha256 } from "../util/hash.js";
 import { findProjectRoot } from "../util/project-root.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** The queue every study job goes to (workers serve all studies of a queue database). */
 export const STUDY_QUEUE = "expbook-study-jobs";
@@ -24,14 +24,16 @@ export interface QueuedStudyJob {
   submittedBy: string;
 }
 
-const queuedJobSchema = z.object({
-  format: z.literal(1),
-  study: z.string(),
-  store: z.string(),
-  context: z.object({ study: z.string(), experiment: z.string(), store: z.string() }).passthrough(),
-  job: z.object({ key: z.string(), system: z.string(), seed: z.number() }).passthrough(),
-  submittedBy: z.string(),
-});
+const queuedJobSchema = lazySchema(({ z }) =>
+  z.object({
+    format: z.literal(1),
+    study: z.string(),
+    store: z.string(),
+    context: z.object({ study: z.string(), experiment: z.string(), store: z.string() }).passthrough(),
+    job: z.object({ key: z.string(), system: z.string(), seed: z.number() }).passthrough(),
+    submittedBy: z.string(),
+  }),
+);
 
 /**
  * The queue id of a study job: a UUID made from the study and the job's resume key, so submitting the

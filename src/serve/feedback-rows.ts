@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
 import type { Example } from "../data/types.js";
 import { InputError } from "../util/errors.js";
 import type { DeploymentEvent, FeedbackEvent, PredictionEvent } from "./deployment-event.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** A served prediction and the feedback it received (the last one, when a request got several). */
 export interface FeedbackPair {
@@ -62,14 +62,16 @@ const reservedColumns = new Set([
   "feedback_at",
 ]);
 
-const exportedRow = z
-  .object({
-    id: z.string().min(1),
-    text: z.string().optional(),
-    label: z.string().optional(),
-    target: z.number().optional(),
-  })
-  .passthrough();
+const exportedRow = lazySchema(({ z }) =>
+  z
+    .object({
+      id: z.string().min(1),
+      text: z.string().optional(),
+      label: z.string().optional(),
+      target: z.number().optional(),
+    })
+    .passthrough(),
+);
 
 /**
  * Reads a feedback dataset `exportFeedback` wrote (`feedback.jsonl`) back as examples, in the order the

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Example } from "../data/types.js";
 import { readFeedbackExamples } from "../serve/feedback-rows.js";
 import { defineSystem } from "../systems/define-system.js";
@@ -8,29 +8,32 @@ import type { SystemContext, SystemDefinition } from "../systems/system.js";
 import { validateSystemParams } from "../systems/validate-params.js";
 import { InputError } from "../util/errors.js";
 import { loadSystem } from "./builtin-systems.js";
+import { lazySchema } from "../util/lazy-schema.js";
 
 /** Params of the "feedback" system; every field but `base` has a default and unknown keys are rejected. */
-export const feedbackParams = z
-  .object({
-    /** The built-in system kind that is served and learns from the feedback (finetune, rag, tfidf-logreg). */
-    base: z.string().min(1),
-    /**
-     * What the feedback is used for: nothing (the served model unchanged), extra training rows (the base
-     * system is fitted again on train plus feedback) or knowledge-base documents (rag only, no retraining).
-     */
-    use: z.enum(["none", "retrain", "kb"]),
-    /** Share of the traffic that received feedback, from its start: 0.25 uses the first quarter. */
-    share: z.number().min(0).max(1).default(1),
-    /**
-     * Feedback collected by a deployment (the `feedback.jsonl` that `expbook feedback --out` wrote; absolute
-     * or relative to the working directory). Without it, the split's update rows (the newer traffic) stand
-     * in for the feedback, with their true labels.
-     */
-    file: z.string().min(1).optional(),
-    /** The base system's own params. */
-    params: z.record(z.string(), z.unknown()).default({}),
-  })
-  .strict();
+export const feedbackParams = lazySchema(({ z }) =>
+  z
+    .object({
+      /** The built-in system kind that is served and learns from the feedback (finetune, rag, tfidf-logreg). */
+      base: z.string().min(1),
+      /**
+       * What the feedback is used for: nothing (the served model unchanged), extra training rows (the base
+       * system is fitted again on train plus feedback) or knowledge-base documents (rag only, no retraining).
+       */
+      use: z.enum(["none", "retrain", "kb"]),
+      /** Share of the traffic that received feedback, from its start: 0.25 uses the first quarter. */
+      share: z.number().min(0).max(1).default(1),
+      /**
+       * Feedback collected by a deployment (the `feedback.jsonl` that `expbook feedback --out` wrote; absolute
+       * or relative to the working directory). Without it, the split's update rows (the newer traffic) stand
+       * in for the feedback, with their true labels.
+       */
+      file: z.string().min(1).optional(),
+      /** The base system's own params. */
+      params: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict(),
+);
 
 /** Validated params of the "feedback" system. */
 export type FeedbackParams = z.output<typeof feedbackParams>;
