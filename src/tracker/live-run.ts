@@ -25,6 +25,13 @@ import { encodePoint } from "./series-file.js";
 import { storeWriteError } from "./store-io-error.js";
 import { artifactFileName, type StoreLayout, storeTempPath } from "./store-layout.js";
 import type { JsonValue, Run, RunRecord } from "./types.js";
+import {
+  checkArtifactName,
+  checkLoggedPoint,
+  checkSummaryValues,
+  checkTagValues,
+  loggedStep,
+} from "./run-input.js";
 
 // Points are buffered and appended in one write per flush: on this many points, and every second.
 const FLUSH_POINTS = 20_000;
@@ -87,12 +94,7 @@ export class LiveRun implements Run, OpenRun {
   log(name: string, value: number, step?: number): void {
     this.assertOpen("log");
     this.reportFailure();
-    if (typeof name !== "string" || name === "") {
-      throw new InputError(`run.log: metric name must be a non-empty string, got ${JSON.stringify(name)}`);
-    }
-    if (typeof value !== "number") {
-      throw new InputError(`run.log("${name}"): value must be a number, got ${typeof value}`);
-    }
+    checkLoggedPoint(name, value);
     let index = this.metricIndex.get(name);
     if (index === undefined) {
       index = this.quotedNames.length;
@@ -100,12 +102,7 @@ export class LiveRun implements Run, OpenRun {
       this.quotedNames.push(JSON.stringify(name));
       this.nextStep.push(0);
     }
-    let at = step;
-    if (at === undefined) {
-      at = this.nextStep[index] as number;
-    } else if (typeof at !== "number" || !Number.isFinite(at)) {
-      throw new InputError(`run.log("${name}"): step must be a finite number, got ${String(at)}`);
-    }
+    const at = loggedStep(name, step, this.nextStep[index] as number);
     this.nextStep[index] = at + 1;
     if (this.pending === this.capacity) this.grow();
     const slot = this.pending++;
@@ -125,16 +122,7 @@ export class LiveRun implements Run, OpenRun {
   /** Merges values into the run's summary metrics. */
   summary(values: Record<string, number | string | boolean>): void {
     this.assertOpen("summary");
-    if (values === null || typeof values !== "object" || Array.isArray(values)) {
-      throw new InputError("run.summary: pass an object of metric names to values");
-    }
-    for (const [key, value] of Object.entries(values)) {
-      if (typeof value !== "number" && typeof value !== "string" && typeof value !== "boolean") {
-        throw new InputError(
-          `run.summary: "${key}" must be a number, string or boolean, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}; log nested values as separate keys (e.g. "${key}.x")`,
-        );
-      }
-    }
+    checkSummaryValues(values);
     Object.assign(this.doc.data.summary, values);
     this.metadataDirty = true;
   }
@@ -142,11 +130,7 @@ export class LiveRun implements Run, OpenRun {
   /** Merges tags. */
   tag(values: Record<string, string | boolean>): void {
     this.assertOpen("tag");
-    for (const [key, value] of Object.entries(values)) {
-      if (typeof value !== "string" && typeof value !== "boolean") {
-        throw new InputError(`run.tag: tag "${key}" must be a string or boolean, got ${typeof value}`);
-      }
-    }
+    checkTagValues(values);
     Object.assign(this.doc.data.tags, values);
     this.metadataDirty = true;
   }
@@ -165,9 +149,7 @@ export class LiveRun implements Run, OpenRun {
     options: { fromPath?: string } = {},
   ): Promise<string> {
     this.assertOpen("artifact");
-    if (typeof name !== "string" || name === "") {
-      throw new InputError("run.artifact: the artifact name must be a non-empty string");
-    }
+    checkArtifactName(name);
     this.assertFolder();
     // Not recursive: a run folder removed under a live run must not come back.
     if (!existsSync(this.artifactDir)) mkdirSync(this.artifactDir);

@@ -16,6 +16,13 @@ import type { JsonValue, Run, RunRecord } from "../types.js";
 import { putArtifactOn, sha256Hex } from "./artifact-blobs.js";
 import { inTransaction, isConnectionLoss, type PgTarget } from "./pg-connection.js";
 import { copyPoints, PointBatch } from "./point-batch.js";
+import {
+  checkArtifactName,
+  checkLoggedPoint,
+  checkSummaryValues,
+  checkTagValues,
+  loggedStep,
+} from "../run-input.js";
 
 // Points are buffered and written in one COPY per flush: on this many points, and every second.
 const FLUSH_POINTS = 20_000;
@@ -95,12 +102,7 @@ export class PostgresLiveRun implements Run {
   log(name: string, value: number, step?: number): void {
     this.assertOpen("log");
     this.reportFailure();
-    if (typeof name !== "string" || name === "") {
-      throw new InputError(`run.log: metric name must be a non-empty string, got ${JSON.stringify(name)}`);
-    }
-    if (typeof value !== "number") {
-      throw new InputError(`run.log("${name}"): value must be a number, got ${typeof value}`);
-    }
+    checkLoggedPoint(name, value);
     let index = this.metricIndex.get(name);
     if (index === undefined) {
       index = this.names.length;
@@ -108,12 +110,7 @@ export class PostgresLiveRun implements Run {
       this.names.push(name);
       this.nextStep.push(0);
     }
-    let at = step;
-    if (at === undefined) {
-      at = this.nextStep[index] as number;
-    } else if (typeof at !== "number" || !Number.isFinite(at)) {
-      throw new InputError(`run.log("${name}"): step must be a finite number, got ${String(at)}`);
-    }
+    const at = loggedStep(name, step, this.nextStep[index] as number);
     if (this.pending.length >= MAX_BUFFERED_POINTS) {
       throw new StoreError(
         `run ${this.id}: ${this.pending.length} metric points are waiting for PostgreSQL at ${this.context.target.address}; start the server (or fix EXPBOOK_STORE), then log again`,
@@ -133,16 +130,7 @@ export class PostgresLiveRun implements Run {
   /** Merges values into the run's summary metrics. */
   summary(values: Record<string, number | string | boolean>): void {
     this.assertOpen("summary");
-    if (values === null || typeof values !== "object" || Array.isArray(values)) {
-      throw new InputError("run.summary: pass an object of metric names to values");
-    }
-    for (const [key, value] of Object.entries(values)) {
-      if (typeof value !== "number" && typeof value !== "string" && typeof value !== "boolean") {
-        throw new InputError(
-          `run.summary: "${key}" must be a number, string or boolean, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}; log nested values as separate keys (e.g. "${key}.x")`,
-        );
-      }
-    }
+    checkSummaryValues(values);
     Object.assign(this.summaryValues, values);
     this.metadataDirty = true;
   }
@@ -150,11 +138,7 @@ export class PostgresLiveRun implements Run {
   /** Merges tags. */
   tag(values: Record<string, string | boolean>): void {
     this.assertOpen("tag");
-    for (const [key, value] of Object.entries(values)) {
-      if (typeof value !== "string" && typeof value !== "boolean") {
-        throw new InputError(`run.tag: tag "${key}" must be a string or boolean, got ${typeof value}`);
-      }
-    }
+    checkTagValues(values);
     Object.assign(this.tagValues, values);
     this.metadataDirty = true;
   }
@@ -176,9 +160,7 @@ export class PostgresLiveRun implements Run {
     options: { fromPath?: string } = {},
   ): Promise<string> {
     this.assertOpen("artifact");
-    if (typeof name !== "string" || name === "") {
-      throw new InputError("run.artifact: the artifact name must be a non-empty string");
-    }
+    checkArtifactName(name);
     const fileName = artifactFileName(name);
     const path = join(this.artifactDir, fileName);
     if (options.fromPath !== undefined) {
