@@ -72,9 +72,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         fitter ??= await startFitProcess();
         const result = await fitter.fit(context, local, throttledProgress(boss, job.id, payload.study));
         options.log(`${me}: done ${label}: run ${result.runId}`);
-        for (const next of await enqueueDependents(boss, payload, context.store))
+        // The run is recorded: a problem enqueueing what waits for it must not fail (and redo) the job.
+        const next = await enqueueDependents(boss, payload, context.store).catch((error: unknown) => {
           options.log(
-            `${me}: enqueued ${payload.study} ${next.system} seed ${next.seed}, whose referenced runs have all finished`,
+            `${me}: could not enqueue the runs that build on ${label}: ${String(error instanceof Error ? error.message : error).split("\n")[0]}; \`expbook run --distributed\` submits them`,
+          );
+          return [];
+        });
+        for (const dependent of next)
+          options.log(
+            `${me}: enqueued ${payload.study} ${dependent.system} seed ${dependent.seed}, whose referenced runs have all finished`,
           );
         return result;
       } catch (error) {
