@@ -1,20 +1,12 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { runCli, tempDir } from "../helpers/cli.js";
-import { startPostgresCluster } from "../helpers/postgres-cluster.js";
-import { killMachine, listRuns, startWorker, type WorkerMachine } from "./cluster-workers.js";
+import { runCli } from "../helpers/cli.js";
+import { listRuns, startTestLab, startWorker } from "./cluster-workers.js";
 
-const work = tempDir("expbook-distributed-dependents-");
-const cluster = await startPostgresCluster();
-const machines: WorkerMachine[] = [];
-after(() => {
-  for (const machine of machines) killMachine(machine);
-  cluster.stop();
-  work.cleanup();
-});
+const { work, cluster, machines } = await startTestLab("expbook-distributed-dependents-");
 
 const studyPath = join(work.path, "linked.json");
 writeFileSync(
