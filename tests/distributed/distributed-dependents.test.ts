@@ -54,7 +54,7 @@ describe("distributed studies with runs that build on other runs", () => {
       summary = status.stdout.split("\n")[0] ?? "";
       progressLine ??= status.stdout
         .split("\n")
-        .find((line) => /^running\s+finetune-glove seed 1 on .*\): train epoch [1-3]\/3/.test(line));
+        .find((line) => /^running\s+finetune-glove\/seed=1 on .*\): train epoch [1-3]\/3/.test(line));
     }
     assert.match(summary, /^study linked-runs: 2 job\(s\): 2 done, 0 running/);
     assert.ok(progressLine, "status showed the running fine-tune's epoch");
