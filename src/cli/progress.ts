@@ -13,7 +13,8 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-function describe(event: ProgressEvent): string {
+/** One progress event in words: phase, epoch k/n or step k/n, loss, message. */
+export function describe(event: ProgressEvent): string {
   const parts = [event.phase];
   if (event.epoch !== undefined) parts.push(`epoch ${event.epoch}/${event.epochs ?? "?"}`);
   else if (event.step !== undefined) parts.push(`${event.step}/${event.steps ?? "?"}`);

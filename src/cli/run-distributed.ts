@@ -44,9 +44,13 @@ export async function openDistributedRun(
       printLine(
         `study ${name}: ${report.added} job(s) submitted to ${redactUri(queueUri)}, ${report.present} already queued or running, ${report.resubmitted} failed before and submitted again, ${report.done} already done`,
       );
-      if (report.waitingLinked > 0 || report.sweptSystems > 0)
+      if (report.waitingLinked > 0)
         printLine(
-          `study ${name}: the runs that need these results (selected configurations, runs that build on other runs) are submitted by \`expbook run ${loaded.path} --distributed\`, which follows the study to its end`,
+          `study ${name}: ${report.waitingLinked} run(s) that build on other runs wait; the worker that finishes the last run they need enqueues them`,
+        );
+      if (report.sweptSystems > 0)
+        printLine(
+          `study ${name}: the selected configurations of swept systems are submitted by \`expbook run ${loaded.path} --distributed\`, which follows the study to its end`,
         );
       printLine(`follow it with: expbook status ${loaded.path}`);
     } finally {
@@ -55,10 +59,13 @@ export async function openDistributedRun(
     return { detached: true };
   }
   const { queueExecutor } = await import("../distributed/follow-jobs.js");
+  const { dependentsPlan } = await import("../distributed/queue-job.js");
+  const dependents = dependentsPlan(loaded.study, { ...plan, retryLimit, heartbeatSeconds });
   const executor = queueExecutor(boss, {
     store,
     retryLimit,
     heartbeatSeconds,
+    ...(dependents ? { dependents } : {}),
     onSubmitted: (report) =>
       printStatus(
         `${name}: ${report.added} job(s) submitted to the queue, ${report.present} already there${report.resubmitted ? `, ${report.resubmitted} failed before and submitted again` : ""}`,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { action, printJson, printLine } from "./output.js";
+import { describe } from "./progress.js";
 
 interface StatusFlags {
   store?: string;
@@ -59,12 +60,15 @@ export function register(program: Command): void {
           for (const job of jobs) {
             const where =
               job.state === "running" && job.host ? ` on ${job.host} (pid ${job.pid}, run ${job.runId})` : "";
+            const progress = job.progress ? `: ${describe(job.progress)}` : "";
             const detail = job.message
               ? `: ${job.message}`
               : job.runId && job.state === "done"
                 ? `: run ${job.runId}`
                 : "";
-            printLine(`${job.state.padEnd(9)} ${job.name}${where}${detail} [attempt ${job.attempts}]`);
+            printLine(
+              `${job.state.padEnd(9)} ${job.name}${where}${progress}${detail} [attempt ${job.attempts}]`,
+            );
           }
         } finally {
           await boss.stop({ graceful: false, timeout: 1000 });

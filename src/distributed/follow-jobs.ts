@@ -2,8 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { JobExecutor } from "../study/run-study.js";
 import type { JobOutcome } from "../study/worker-pool.js";
 import { queueJobState, settledOutcome } from "./job-outcome.js";
+import { readJobProgress } from "./job-progress.js";
 import type { QueueClient } from "./open-queue.js";
-import { queuedStudyJob, queueJobId, STUDY_QUEUE } from "./queue-job.js";
+import { type DependentsPlan, queuedStudyJob, queueJobId, STUDY_QUEUE } from "./queue-job.js";
 import { type SubmitOptions, type SubmitReport, submitStudyJobs } from "./submit-jobs.js";
 
 /** How a submitter follows its jobs. */
@@ -16,26 +17,33 @@ export interface FollowOptions extends SubmitOptions {
   onSubmitted?: (report: SubmitReport) => void;
   /** Told once when nothing has started for a while (no worker serves the queue). */
   onIdle?: () => void;
+  /** Lets workers enqueue dependent jobs themselves (see `enqueueDependents`). */
+  dependents?: DependentsPlan;
 }
 
 const IDLE_NOTICE_MS = 15_000;
 
 /**
  * A study executor that enqueues each phase's jobs (one per unit of work, keyed by its resume key) and
- * follows them in the queue until every one has settled: started, done, failed for good.
+ * follows them in the queue until every one has settled: started, progress (as workers report it, e.g.
+ * epoch k/n), done, failed for good.
  */
 export function queueExecutor(boss: QueueClient, options: FollowOptions): JobExecutor {
   return async (jobs, pool) => {
     const outcomes = new Map<string, JobOutcome>();
     if (jobs.length === 0) return outcomes;
-    const payloads = jobs.map((job) => queuedStudyJob(pool.context, job, options.store));
+    const payloads = jobs.map((job) => queuedStudyJob(pool.context, job, options.store, options.dependents));
     options.onSubmitted?.(await submitStudyJobs(boss, payloads, options));
     const byId = new Map(jobs.map((job) => [queueJobId(pool.context.study, job.key), job]));
     const started = new Set<string>();
+    const lastProgress = new Map<string, string>();
     const since = Date.now();
     let idleTold = false;
     while (outcomes.size < jobs.length) {
       const rows = await boss.findJobs(STUDY_QUEUE, { data: { study: pool.context.study }, limit: 100_000 });
+      const running = rows.some((row) => row.state === "active" && byId.has(row.id));
+      const progress =
+        running && pool.onProgress ? await readJobProgress(boss, pool.context.study) : undefined;
       for (const row of rows) {
         const job = byId.get(row.id);
         if (!job || outcomes.has(job.key)) continue;
@@ -43,6 +51,11 @@ export function queueExecutor(boss: QueueClient, options: FollowOptions): JobExe
         if (state !== "queued" && !started.has(job.key)) {
           started.add(job.key);
           pool.onStart?.(job);
+        }
+        const event = state === "running" ? progress?.get(row.id) : undefined;
+        if (event && lastProgress.get(row.id) !== JSON.stringify(event)) {
+          lastProgress.set(row.id, JSON.stringify(event));
+          pool.onProgress?.(job, event);
         }
         const outcome = settledOutcome(state, row.output);
         if (outcome) {

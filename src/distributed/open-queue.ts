@@ -1,4 +1,6 @@
 import type { PgBoss } from "pg-boss";
+import { ensureProgressTable } from "./job-progress.js";
+import { loadPgBoss } from "./load-pg-boss.js";
 import { QueueError } from "./queue-error.js";
 import { STUDY_QUEUE } from "./queue-job.js";
 import { redactUri } from "./queue-uri.js";
@@ -30,7 +32,8 @@ function firstLine(error: unknown): string {
 /**
  * Connects to the job queue's database (installing or migrating pg-boss's schema there on first use)
  * and makes sure the study queue exists. pg-boss is imported here, so local runs never load it.
- * Throws a `QueueError` with one line when the database cannot be reached.
+ * Throws a `QueueError` with one line when the database cannot be reached, and a `DependencyError`
+ * when pg-boss, an optional peer, is not installed.
  */
 export async function openQueue(options: OpenQueueOptions): Promise<QueueClient> {
   if (!Number.isInteger(options.heartbeatSeconds) || options.heartbeatSeconds < 10) {
@@ -38,7 +41,7 @@ export async function openQueue(options: OpenQueueOptions): Promise<QueueClient>
       `--heartbeat ${options.heartbeatSeconds}: give a whole number of seconds ≥ 10 (pg-boss's least)`,
     );
   }
-  const { PgBoss } = await import("pg-boss");
+  const { PgBoss } = await loadPgBoss();
   const watchEvery = Math.max(1, Math.min(60, Math.floor(options.heartbeatSeconds / 4)));
   const boss = new PgBoss({
     connectionString: options.uri,
@@ -64,6 +67,7 @@ export async function openQueue(options: OpenQueueOptions): Promise<QueueClient>
         if (!(await boss.getQueue(STUDY_QUEUE))) throw error; // else another process created it first
       });
     }
+    await ensureProgressTable(boss);
   } catch (error) {
     await boss.stop({ graceful: false, timeout: 1000 }).catch(() => {});
     throw new QueueError(

@@ -1,7 +1,8 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { hostname } from "node:os";
-import type { StudyJob } from "../study/plan.js";
+import { type PlanOptions, runReferences, type StudyJob } from "../study/plan.js";
 import type { StudyContext } from "../study/run-job.js";
+import type { Study } from "../study/schema.js";
 import { sha256 } from "../util/hash.js";
 import { findProjectRoot } from "../util/project-root.js";
 import { lazySchema } from "../util/lazy-schema.js";
@@ -22,6 +23,21 @@ export interface QueuedStudyJob {
   job: StudyJob;
   /** Where the job was submitted from. */
   submittedBy: string;
+  /**
+   * For studies with systems that build on other systems' runs (`"@name"` params): what a worker needs
+   * to enqueue those runs once the runs they reference have finished, even when no submitter is
+   * following the study (`--detach`).
+   */
+  dependents?: DependentsPlan;
+}
+
+/** A study's definition as submitted (module paths relative to the project root) and how it was narrowed. */
+export interface DependentsPlan {
+  study: Study;
+  options: PlanOptions;
+  /** Retry limit and heartbeat the dependent jobs are sent with (as the submitter's). */
+  retryLimit: number;
+  heartbeatSeconds: number;
 }
 
 const queuedJobSchema = lazySchema(({ z }) =>
@@ -52,8 +68,39 @@ function portablePath(path: string, root: string): string {
   return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
+/**
+ * What workers need to enqueue a study's dependent jobs, or undefined when no system of the study builds
+ * on another's runs.
+ */
+export function dependentsPlan(
+  study: Study,
+  options: PlanOptions & { retryLimit: number; heartbeatSeconds: number },
+): DependentsPlan | undefined {
+  if (!study.systems.some((system) => runReferences(system).length > 0)) return undefined;
+  const root = findProjectRoot();
+  const systems = study.systems.map((system) =>
+    system.module ? { ...system, module: portablePath(system.module, root) } : system,
+  );
+  const { quick, seeds, only, retryLimit, heartbeatSeconds } = options;
+  return {
+    study: { ...study, systems },
+    options: {
+      ...(quick !== undefined ? { quick } : {}),
+      ...(seeds !== undefined ? { seeds } : {}),
+      ...(only !== undefined ? { only } : {}),
+    },
+    retryLimit,
+    heartbeatSeconds,
+  };
+}
+
 /** The payload of one study job for the queue. */
-export function queuedStudyJob(context: StudyContext, job: StudyJob, store: string): QueuedStudyJob {
+export function queuedStudyJob(
+  context: StudyContext,
+  job: StudyJob,
+  store: string,
+  dependents?: DependentsPlan,
+): QueuedStudyJob {
   const root = findProjectRoot();
   return {
     format: 1,
@@ -62,6 +109,7 @@ export function queuedStudyJob(context: StudyContext, job: StudyJob, store: stri
     context,
     job: job.module ? { ...job, module: { ...job.module, path: portablePath(job.module.path, root) } } : job,
     submittedBy: hostname(),
+    ...(dependents ? { dependents } : {}),
   };
 }
 

@@ -2,6 +2,8 @@ import { hostname } from "node:os";
 import type { FitResult } from "../study/fit-system.js";
 import { jobRunName } from "../study/run-job.js";
 import { type FitProcess, startFitProcess } from "./fit-process.js";
+import { enqueueDependents } from "./enqueue-dependents.js";
+import { throttledProgress } from "./job-progress.js";
 import { localStudyJob } from "./local-job.js";
 import { openQueue } from "./open-queue.js";
 import { QueueError } from "./queue-error.js";
@@ -35,7 +37,8 @@ export interface QueueWorker {
 /**
  * Serves the study queue: takes one job at a time, fits it in a fitting process of its own, the local
  * study runner's worker (`runStudyJob`, the same code path as `expbook run`), records the run in the store, and completes the job with the
- * run's id and summary. A failing fit fails the job (retried up to its limit, each attempt a failed run).
+ * run's id and summary, after enqueueing the jobs that were waiting for that run (see `enqueueDependents`).
+ * A failing fit fails the job (retried up to its limit, each attempt a failed run).
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const boss = await openQueue({
@@ -67,8 +70,19 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         const local = await localStudyJob(payload.job);
         const context = { ...payload.context, store: options.store ?? payload.store };
         fitter ??= await startFitProcess();
-        const result = await fitter.fit(context, local, () => {});
+        const result = await fitter.fit(context, local, throttledProgress(boss, job.id, payload.study));
         options.log(`${me}: done ${label}: run ${result.runId}`);
+        // The run is recorded: a problem enqueueing what waits for it must not fail (and redo) the job.
+        const next = await enqueueDependents(boss, payload, context.store).catch((error: unknown) => {
+          options.log(
+            `${me}: could not enqueue the runs that build on ${label}: ${String(error instanceof Error ? error.message : error).split("\n")[0]}; \`expbook run --distributed\` submits them`,
+          );
+          return [];
+        });
+        for (const dependent of next)
+          options.log(
+            `${me}: enqueued ${payload.study} ${dependent.system} seed ${dependent.seed}, whose referenced runs have all finished`,
+          );
         return result;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,9 @@
 import { jobRunName } from "../study/run-job.js";
+import type { ProgressEvent } from "../systems/system.js";
 import { jobOf } from "../tracker/records/run-tags.js";
 import { openTracker } from "../tracker/tracker.js";
 import { failureMessage, type QueueJobState, queueJobState } from "./job-outcome.js";
+import { readJobProgress } from "./job-progress.js";
 import type { QueueClient } from "./open-queue.js";
 import { readQueuedStudyJob, STUDY_QUEUE } from "./queue-job.js";
 
@@ -17,6 +19,8 @@ export interface StudyJobStatus {
   host?: string;
   pid?: number;
   runId?: string;
+  /** For a running job: the latest progress its worker reported (phase, epoch k of n, steps). */
+  progress?: ProgressEvent;
   /** For a done job: its run; for a failed one: the last error's first line. */
   message?: string;
 }
@@ -30,10 +34,14 @@ export interface StudyStatus {
 
 /**
  * The jobs of a study in the queue (done, running and on which host, retrying, failed, queued): states
- * from the queue, hosts from the live runs in the store (a run records its host and pid).
+ * from the queue, hosts from the live runs in the store (a run records its host and pid), progress of
+ * running jobs from what their workers report.
  */
 export async function studyStatus(boss: QueueClient, study: string, store: string): Promise<StudyStatus> {
   const rows = await boss.findJobs(STUDY_QUEUE, { data: { study }, limit: 100_000 });
+  const progress = rows.some((row) => row.state === "active")
+    ? await readJobProgress(boss, study)
+    : new Map<string, ProgressEvent>();
   const tracker = await openTracker({ store });
   const live = new Map<string, { host: string; pid: number; runId: string }>();
   try {
@@ -67,6 +75,8 @@ export async function studyStatus(boss: QueueClient, study: string, store: strin
     };
     const run = live.get(payload.job.key);
     if (state === "running" && run) Object.assign(status, run);
+    const event = state === "running" ? progress.get(row.id) : undefined;
+    if (event) status.progress = event;
     if (state === "done") {
       const runId = (row.output as { runId?: unknown } | null)?.runId;
       if (typeof runId === "string") status.runId = runId;

@@ -22,6 +22,18 @@ export interface SubmitReport {
 // A fine-tuning job on a loaded machine can take long; the heartbeat, not this, catches dead workers.
 const EXPIRE_SECONDS = 24 * 60 * 60;
 
+/** The queue options every study job is sent with: retries with backoff, the heartbeat limit. */
+export function jobSendOptions(options: SubmitOptions) {
+  return {
+    retryLimit: options.retryLimit,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    heartbeatSeconds: options.heartbeatSeconds,
+    expireInSeconds: EXPIRE_SECONDS,
+  };
+}
+
 /**
  * Enqueues study jobs under ids made from their resume keys, so a job already in the queue (queued,
  * running or done) is not added again. A job that failed for good is enqueued afresh: a new submission
@@ -33,14 +45,7 @@ export async function submitStudyJobs(
   options: SubmitOptions,
 ): Promise<SubmitReport> {
   const report: SubmitReport = { added: 0, present: 0, resubmitted: 0 };
-  const sendOptions = {
-    retryLimit: options.retryLimit,
-    retryDelay: 1,
-    retryBackoff: true,
-    retryDelayMax: 60,
-    heartbeatSeconds: options.heartbeatSeconds,
-    expireInSeconds: EXPIRE_SECONDS,
-  };
+  const sendOptions = jobSendOptions(options);
   for (const payload of payloads) {
     const id = queueJobId(payload.study, payload.job.key);
     const data = payload as unknown as object;

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "../helpers/cli.js";
+import { after } from "node:test";
+import { runCli, tempDir } from "../helpers/cli.js";
+import { type PostgresCluster, startPostgresCluster } from "../helpers/postgres-cluster.js";
 
 const bin = new URL("../../bin/expbook.js", import.meta.url).pathname;
 
@@ -61,4 +63,24 @@ export async function listRuns(store: string): Promise<ListedRun[]> {
   const result = await runCli(["ls", "--store", store, "--json", "--limit", "100000"]);
   if (result.code !== 0) return [];
   return JSON.parse(result.stdout) as ListedRun[];
+}
+
+/** A test file's simulated lab: a temp folder, a throwaway PostgreSQL cluster and the machines started. */
+export interface TestLab {
+  work: { path: string };
+  cluster: PostgresCluster;
+  machines: WorkerMachine[];
+}
+
+/** Starts a lab for one test file; every machine is killed and everything removed after its tests. */
+export async function startTestLab(prefix: string): Promise<TestLab> {
+  const work = tempDir(prefix);
+  const cluster = await startPostgresCluster();
+  const machines: WorkerMachine[] = [];
+  after(() => {
+    for (const machine of machines) killMachine(machine);
+    cluster.stop();
+    work.cleanup();
+  });
+  return { work, cluster, machines };
 }

@@ -136,6 +136,17 @@ describe("expbook installs into a researcher's own project", { timeout: 40 * MIN
     assert.deepEqual(foreign, []);
   });
 
+  test("pg-boss, an optional peer, stays out; distributed commands say how to add it in one line", () => {
+    assert.ok(!existsSync(join(project, "node_modules", "pg-boss")));
+    const worker = spawnSync(
+      "npx",
+      ["--no-install", "expbook", "worker", "--queue", "postgres://postgres@127.0.0.1:1/nowhere"],
+      { cwd: project, env: userEnv(), encoding: "utf8", timeout: 2 * MINUTE },
+    );
+    assert.equal(worker.status, 2, worker.stderr);
+    assert.match(worker.stderr.trim(), /^expbook: [^\n]*pg-boss[^\n]*`npm install pg-boss`[^\n]*$/);
+  });
+
   test("imports load what they need: neither the root nor expbook/tracker loads TensorFlow.js", () => {
     const script = `
       import { createRequire } from "node:module";
