@@ -18,6 +18,7 @@ import { InputError, StoreError } from "../util/errors.js";
 import { internFile } from "./file-store/blob-store.js";
 import { internArtifactDir } from "./file-store/intern-artifacts.js";
 import { HEARTBEAT_INTERVAL_MS } from "./liveness.js";
+import { PointBatch } from "./point-batch.js";
 import { type OpenRun, trackOpenRun, untrackOpenRun } from "./process-hooks.js";
 import { fileKey, RunDocument } from "./run-document.js";
 import { appendIndex } from "./run-index.js";
@@ -46,15 +47,9 @@ export class LiveRun implements Run, OpenRun {
   private readonly layout: StoreLayout;
   private readonly doc: RunDocument;
   private seriesFd: number | null;
-  // Buffered points live in typed arrays (no per-point objects or strings to collect) and are
-  // turned into JSONL text only when flushed.
-  // They start small and double up to FLUSH_POINTS (a sweep opens thousands of short runs).
-  private pending = 0;
-  private capacity = 0;
-  private pendingName = new Uint32Array(0);
-  private pendingStep = new Float64Array(0);
-  private pendingValue = new Float64Array(0);
-  private pendingTime = new Float64Array(0);
+  // Buffered points, turned into JSONL text only when flushed. They grow up to FLUSH_POINTS, past it
+  // only while writes fail (the points wait in memory for the disk to come back).
+  private readonly pending = new PointBatch();
   private readonly metricIndex = new Map<string, number>();
   private readonly quotedNames: string[] = [];
   private readonly nextStep: number[] = [];
@@ -104,14 +99,9 @@ export class LiveRun implements Run, OpenRun {
     }
     const at = loggedStep(name, step, this.nextStep[index] as number);
     this.nextStep[index] = at + 1;
-    if (this.pending === this.capacity) this.grow();
-    const slot = this.pending++;
-    this.pendingName[slot] = index;
-    this.pendingStep[slot] = at;
-    this.pendingValue[slot] = value;
-    this.pendingTime[slot] = Date.now();
+    this.pending.push(index, at, value, Date.now());
     this.latest[name] = value;
-    if (this.pending >= this.flushAt) this.writePoints();
+    if (this.pending.length >= this.flushAt) this.writePoints();
   }
 
   /** Logs several metrics at the same step. */
@@ -245,7 +235,9 @@ export class LiveRun implements Run, OpenRun {
     this.doc.data.status = this.ended;
     this.doc.data.endedAt = new Date().toISOString();
     this.doc.data.error =
-      writeError !== null ? `${this.pending} metric point(s) not written: ${writeError.message}` : error;
+      writeError !== null
+        ? `${this.pending.length} metric point(s) not written: ${writeError.message}`
+        : error;
     // Files the system wrote straight into the artifact folder join the content-addressed blobs.
     internArtifactDir(this.layout.root, this.artifactDir);
     try {
@@ -311,34 +303,21 @@ export class LiveRun implements Run, OpenRun {
     }
   }
 
-  private grow(): void {
-    // Past FLUSH_POINTS only while writes fail: the points wait in memory for the disk to come back.
-    this.capacity = Math.max(256, this.capacity * 2);
-    const grown = <T extends Float64Array | Uint32Array>(old: T, make: (n: number) => T): T => {
-      const next = make(this.capacity);
-      next.set(old.subarray(0, this.pending) as never);
-      return next;
-    };
-    this.pendingName = grown(this.pendingName, (n) => new Uint32Array(n));
-    this.pendingStep = grown(this.pendingStep, (n) => new Float64Array(n));
-    this.pendingValue = grown(this.pendingValue, (n) => new Float64Array(n));
-    this.pendingTime = grown(this.pendingTime, (n) => new Float64Array(n));
-  }
-
   /**
    * Appends the buffered points in one write. On failure the points stay buffered for the next try,
    * the file is cut back to its last whole line (so nothing can be joined to a torn one), and a
    * `StoreError` is thrown.
    */
   private writePoints(): void {
-    if (this.pending === 0 || this.seriesFd === null) return;
+    const points = this.pending;
+    if (points.length === 0 || this.seriesFd === null) return;
     let text = "";
-    for (let i = 0; i < this.pending; i++) {
+    for (let i = 0; i < points.length; i++) {
       text += encodePoint(
-        this.quotedNames[this.pendingName[i] as number] as string,
-        this.pendingStep[i] as number,
-        this.pendingValue[i] as number,
-        this.pendingTime[i] as number,
+        this.quotedNames[points.metric[i] as number] as string,
+        points.step[i] as number,
+        points.value[i] as number,
+        points.time[i] as number,
       );
     }
     const bytes = Buffer.from(text, "utf8");
@@ -355,15 +334,15 @@ export class LiveRun implements Run, OpenRun {
           // Retried before the next append.
         }
       }
-      this.flushAt = this.pending + FLUSH_POINTS;
+      this.flushAt = points.length + FLUSH_POINTS;
       throw storeWriteError(
-        `${this.pending} metric point(s) of run ${this.id} (kept in memory; retried on the next flush) to`,
+        `${points.length} metric point(s) of run ${this.id} (kept in memory; retried on the next flush) to`,
         this.layout.seriesFile(this.id),
         error,
       );
     }
     this.seriesBytes += bytes.length;
-    this.pending = 0;
+    points.clear();
     this.flushAt = FLUSH_POINTS;
     this.metadataDirty = true; // `latest` changed
   }

@@ -2,17 +2,8 @@ import { InputError } from "../util/errors.js";
 import { matchesQuery } from "./query-evaluate.js";
 import { parseQuery } from "./query-parse.js";
 import { type FieldValue, fieldValue } from "./run-fields.js";
+import { parseSortKey } from "./sort-key.js";
 import type { RunQuery, RunRecord } from "./types.js";
-
-function sortPath(key: string): { path: string[]; descending: boolean } {
-  const descending = key.startsWith("-");
-  const field = descending ? key.slice(1) : key;
-  const node = parseQuery(field);
-  if (node.kind !== "truthy" || node.operand.kind !== "field") {
-    throw new InputError(`cannot sort by "${key}": give one field, e.g. created, name or -summary.test_f1`);
-  }
-  return { path: node.operand.path, descending };
-}
 
 function order(a: FieldValue, b: FieldValue): number {
   const missingA = a === undefined || a === null;
@@ -41,7 +32,7 @@ function tagsMatch(run: RunRecord, tags: NonNullable<RunQuery["tags"]>): boolean
 /** Filters, sorts (default: creation order; runs missing the sort field go last) and limits runs. */
 export function applyRunQuery<R extends RunRecord>(runs: R[], query: RunQuery = {}): R[] {
   const where = query.where !== undefined && query.where.trim() !== "" ? parseQuery(query.where) : undefined;
-  const sort = sortPath(query.sort ?? "created");
+  const sort = parseSortKey(query.sort ?? "created");
   if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 0)) {
     throw new InputError(`limit must be a whole number ≥ 0, got ${query.limit}`);
   }

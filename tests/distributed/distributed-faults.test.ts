@@ -17,7 +17,7 @@ after(() => {
 });
 
 const repo = new URL("../../", import.meta.url).pathname;
-const moduleFixture = new URL("../study/fixtures/bow-mlp.js", import.meta.url).pathname;
+const moduleFixture = new URL("../../notebooks/systems/bow-mlp.js", import.meta.url).pathname;
 
 /** A checkout of a researcher's project on one machine: package.json, node_modules links, maybe the module. */
 function checkout(name: string, module: "same" | "edited" | "none"): string {

@@ -1,6 +1,7 @@
 import { createRng, type Rng } from "../../src/util/random.js";
 import type { RunExport } from "../../src/tracker/store/run-store.js";
 import type { JsonValue, RunQuery, RunRecord } from "../../src/tracker/types.js";
+import { elsewhereEnv } from "./run-record.js";
 
 // Values chosen to meet every rule of the query language: numeric strings, "true"/"false", blanks,
 // containers, null, negative and fractional numbers.
@@ -77,18 +78,7 @@ export function randomRuns(seed: number, count: number): RunExport[] {
       datasetFingerprint: null,
       splitFingerprint: null,
       summary,
-      env: {
-        gitCommit: null,
-        gitDirty: null,
-        gitDiffHash: null,
-        node: "v20",
-        os: "linux",
-        cpu: "test",
-        expbookVersion: "0.0.0",
-        command: ["test"],
-        hostname: "elsewhere",
-        pid: 1,
-      },
+      env: { ...elsewhereEnv, command: ["test"] },
       error: status === "failed" ? "Error: boom" : null,
       artifacts: [],
       latest,

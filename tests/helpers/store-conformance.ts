@@ -9,6 +9,7 @@ import type { JsonValue, RunRecord } from "../../src/tracker/types.js";
 import { StoreError } from "../../src/util/errors.js";
 import { createRng } from "../../src/util/random.js";
 import { randomQuery, randomRuns } from "./random-runs.js";
+import { endedRecord } from "./run-record.js";
 import { spawnStoreWriter } from "./spawn-store-writer.js";
 
 /** Opens a fresh, empty store; its `uri` must reopen it (a child process writes through it). */
@@ -32,41 +33,6 @@ async function withStore(
 function asRecord(found: Awaited<ReturnType<RunStore["read"]>>): RunRecord {
   assert.ok(found !== undefined && found.status !== "damaged", "the run should be readable");
   return found as RunRecord;
-}
-
-function endedRecord(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
-  return {
-    id,
-    experiment: "bulk",
-    name: id.slice(-10),
-    status: "finished",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    startedAt: "2026-01-01T00:00:00.000Z",
-    endedAt: "2026-01-01T00:00:01.000Z",
-    params: {},
-    tags: {},
-    note: "",
-    seed: null,
-    datasetFingerprint: null,
-    splitFingerprint: null,
-    summary: {},
-    env: {
-      gitCommit: null,
-      gitDirty: null,
-      gitDiffHash: null,
-      node: "v20",
-      os: "linux",
-      cpu: "test",
-      expbookVersion: "0.0.0",
-      command: [],
-      hostname: "elsewhere",
-      pid: 1,
-    },
-    error: null,
-    artifacts: [],
-    latest: {},
-    ...overrides,
-  };
 }
 
 /** A run id for bulk runs: `n` in the time part keeps them in creation order. */

@@ -17,7 +17,8 @@ symlinkSync(join(repo, "node_modules", "@tensorflow"), join(project, "node_modul
 writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-research", type: "module" }));
 mkdirSync(join(project, "systems"));
 const modulePath = join(project, "systems", "bow-mlp.js");
-copyFileSync(new URL("./fixtures/bow-mlp.js", import.meta.url), modulePath);
+// The module is notebook 07's own, copied as a user would have it.
+copyFileSync(new URL("../../notebooks/systems/bow-mlp.js", import.meta.url), modulePath);
 const store = join(project, "store");
 
 const study = (systems: unknown[]) => ({
@@ -34,7 +35,11 @@ writeFileSync(
   studyPath,
   JSON.stringify(
     study([
-      { name: "my-mlp", module: "../systems/bow-mlp.js", params: { hidden: 8, epochs: 2 } },
+      {
+        name: "my-mlp",
+        module: "../systems/bow-mlp.js",
+        params: { hidden: 8, dims: 256, epochs: 2, minSteps: 0 },
+      },
       { name: "tfidf-logreg", kind: "tfidf-logreg" },
       { name: "majority", kind: "majority" },
     ]),

@@ -1,6 +1,7 @@
 import { InputError } from "../../util/errors.js";
 import type { Operand, QueryNode } from "../query-parse.js";
 import { parseQuery } from "../query-parse.js";
+import { parseSortKey } from "../sort-key.js";
 import type { RunQuery } from "../types.js";
 
 /** A SQL fragment and the parameters it refers to (as `$n`, numbered from where the caller left off). */
@@ -91,16 +92,6 @@ class Compiler {
   }
 }
 
-function sortField(key: string): { path: string[]; descending: boolean } {
-  const descending = key.startsWith("-");
-  const field = descending ? key.slice(1) : key;
-  const node = parseQuery(field);
-  if (node.kind !== "truthy" || node.operand.kind !== "field") {
-    throw new InputError(`cannot sort by "${key}": give one field, e.g. created, name or -summary.test_f1`);
-  }
-  return { path: node.operand.path, descending };
-}
-
 /**
  * Compiles a run query (experiment, tags, `where`, sort, limit) to SQL over the run row `r` (which has an
  * `effective_status` column), with the same results as `applyRunQuery` on the same runs: missing fields
@@ -127,7 +118,7 @@ export function compileRunQuery(query: RunQuery, firstParams: unknown[] = []): C
   if (query.where !== undefined && query.where.trim() !== "") {
     conditions.push(compiler.node(parseQuery(query.where)));
   }
-  const sort = sortField(query.sort ?? "created");
+  const sort = parseSortKey(query.sort ?? "created");
   const direction = sort.descending ? "DESC" : "ASC";
   const [root] = sort.path as [string];
   let orderBy: string;

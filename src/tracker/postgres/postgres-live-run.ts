@@ -1,21 +1,10 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
 import type { Pool } from "pg";
-import { InputError, StoreError } from "../../util/errors.js";
-import { artifactFileName } from "../store-layout.js";
+import { StoreError } from "../../util/errors.js";
+import { PointBatch } from "../point-batch.js";
 import type { JsonValue, Run, RunRecord } from "../types.js";
-import { putArtifactOn, sha256Hex } from "./artifact-blobs.js";
+import { putArtifactOn } from "./artifact-blobs.js";
 import { inTransaction, isConnectionLoss, type PgTarget } from "./pg-connection.js";
-import { copyPoints, PointBatch } from "./point-batch.js";
+import { copyPoints } from "./copy-points.js";
 import {
   checkArtifactName,
   checkLoggedPoint,
@@ -23,6 +12,7 @@ import {
   checkTagValues,
   loggedStep,
 } from "../run-input.js";
+import { StagedArtifacts } from "./staged-artifacts.js";
 
 // Points are buffered and written in one COPY per flush: on this many points, and every second.
 const FLUSH_POINTS = 20_000;
@@ -58,6 +48,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class PostgresLiveRun implements Run {
   readonly id: string;
   readonly artifactDir: string;
+  private readonly artifacts: StagedArtifacts;
   private readonly context: LiveRunContext;
   private pending = new PointBatch();
   private readonly names: string[] = [];
@@ -80,8 +71,6 @@ export class PostgresLiveRun implements Run {
   private endWritten = false;
   // Points of this run known to be stored (the run row's points_written after our last commit).
   private written = 0;
-  // Artifacts by staged file name: the name they were given and the hash last uploaded.
-  private readonly staged = new Map<string, { name: string; sha256: string | null }>();
   private readonly flushTimer: NodeJS.Timeout;
   private readonly heartbeatTimer: NodeJS.Timeout;
 
@@ -93,7 +82,8 @@ export class PostgresLiveRun implements Run {
     this.summaryValues = Object.assign(Object.create(null), record.summary);
     this.tagValues = Object.assign(Object.create(null), record.tags);
     this.noteText = record.note;
-    this.artifactDir = mkdtempSync(join(tmpdir(), `expbook-run-${record.id}-`));
+    this.artifacts = new StagedArtifacts(record.id);
+    this.artifactDir = this.artifacts.dir;
     this.flushTimer = setInterval(() => this.backgroundFlush(), FLUSH_INTERVAL_MS).unref();
     this.heartbeatTimer = setInterval(() => this.beat(), context.heartbeatMs).unref();
   }
@@ -161,22 +151,7 @@ export class PostgresLiveRun implements Run {
   ): Promise<string> {
     this.assertOpen("artifact");
     checkArtifactName(name);
-    const fileName = artifactFileName(name);
-    const path = join(this.artifactDir, fileName);
-    if (options.fromPath !== undefined) {
-      try {
-        copyFileSync(options.fromPath, path);
-      } catch (error) {
-        throw new InputError(
-          `run.artifact("${name}"): cannot copy ${options.fromPath} (${(error as Error).message})`,
-        );
-      }
-    } else if (typeof data === "string" || data instanceof Uint8Array) {
-      writeFileSync(path, data);
-    } else {
-      writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
-    }
-    this.staged.set(fileName, { name, sha256: null });
+    const path = this.artifacts.stage(name, data, options);
     try {
       await this.enqueue(() => this.uploadStaged());
     } catch (error) {
@@ -252,7 +227,7 @@ export class PostgresLiveRun implements Run {
       }
     }
     this.endWritten = true;
-    rmSync(this.artifactDir, { recursive: true, force: true });
+    this.artifacts.remove();
     this.context.released(this);
   }
 
@@ -334,26 +309,14 @@ export class PostgresLiveRun implements Run {
   }
 
   /** Uploads staged files whose content changed since their last upload (`all`: also files written directly). */
-  private async uploadStaged(all = false): Promise<void> {
-    if (all) {
-      for (const file of listFiles(this.artifactDir)) {
-        const fileName = relative(this.artifactDir, file).split(sep).join("/");
-        if (!this.staged.has(fileName)) this.staged.set(fileName, { name: fileName, sha256: null });
-      }
-    }
-    for (const [fileName, entry] of this.staged) {
-      const path = join(this.artifactDir, ...fileName.split("/"));
-      if (!existsSync(path)) continue;
-      const bytes = readFileSync(path);
-      const sha256 = sha256Hex(bytes);
-      if (entry.sha256 === sha256) continue;
+  private uploadStaged(all = false): Promise<void> {
+    return this.artifacts.upload(all, async (name, bytes) => {
       await inTransaction(this.context.pool, async (client) => {
         const exists = await client.query("SELECT 1 FROM expbook_runs WHERE id = $1", [this.id]);
         if (exists.rowCount === 0) throw this.removedError();
-        await putArtifactOn(client, this.id, entry.name, bytes);
+        await putArtifactOn(client, this.id, name, bytes);
       });
-      entry.sha256 = sha256;
-    }
+    });
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -424,20 +387,4 @@ export class PostgresLiveRun implements Run {
       );
     }
   }
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  let entries: import("node:fs").Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(path));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out.sort();
 }

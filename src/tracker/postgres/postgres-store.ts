@@ -37,7 +37,7 @@ import {
 } from "./artifact-blobs.js";
 import { compileRunQuery } from "./compile-query.js";
 import { createPool, describePgError, inTransaction, type PgTarget, parsePgUri } from "./pg-connection.js";
-import { batchFromPoints, copyPoints } from "./point-batch.js";
+import { batchFromPoints, copyPoints } from "./copy-points.js";
 import { readSeriesChunks } from "./read-series.js";
 import { PostgresLiveRun } from "./postgres-live-run.js";
 import {

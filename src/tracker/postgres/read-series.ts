@@ -1,6 +1,6 @@
 import type { Pool } from "pg";
 import type { MetricPoint } from "../types.js";
-import { unpack } from "./point-batch.js";
+import { unpack } from "./copy-points.js";
 
 const HEADER_BYTES = 11 + 4 + 4;
 
