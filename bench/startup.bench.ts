@@ -96,7 +96,7 @@ try {
   // How many modules an import loads does not depend on the machine's load, and start-up cost is mostly
   // per module (resolve, read, compile): the figure to compare on a busy machine.
   const moduleCount = (url: string): string => {
-    const loaded = importLoads(url, "", work).loaded;
+    const loaded = [...new Set(importLoads(url, "", work).loaded)];
     const builtins = loaded.filter((entry) => entry.startsWith("loaded node:")).length;
     return `${loaded.length - builtins} modules + ${builtins} built-ins`;
   };

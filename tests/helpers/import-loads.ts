@@ -12,7 +12,7 @@ const register = `data:text/javascript,${encodeURIComponent(
 
 /** What a fresh process loaded while importing a built entry, and what `then` printed after it. */
 export interface ImportLoads {
-  /** `loaded URL` lines: every module the import resolved (ours, packages and `node:` built-ins). */
+  /** `loaded URL` lines, one per resolved import (ours, packages and `node:` built-ins; repeats kept). */
   loaded: string[];
   stdout: string;
 }
