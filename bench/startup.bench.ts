@@ -2,6 +2,7 @@
 // (< 150 ms), `import "expbook"` (< 400 ms) and `node bin/expbook.js ls` over 100 runs (< 400 ms), each
 // against the same command at another commit (default: the parent commit; `--against=REV`) built in a
 // temporary folder in the same run. The two sides alternate; best and median of N (`--runs=N`, default 9).
+// Each import also prints how many modules it loads on both sides (a count the machine's load cannot move).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { openTracker } from "../src/tracker/index.js";
+import { importLoads } from "../tests/helpers/import-loads.js";
 import { line } from "./print.js";
 
 const repo = new URL("../", import.meta.url).pathname;
@@ -84,19 +86,33 @@ try {
     await run.finish();
   }
 
+  const entryUrl = (root: string, subpath: string): string => pathToFileURL(entryFile(root, subpath)).href;
   const importCommand = (root: string, subpath: string): string[] => [
     process.execPath,
     "--input-type=module",
     "-e",
-    `await import(${JSON.stringify(pathToFileURL(entryFile(root, subpath)).href)})`,
+    `await import(${JSON.stringify(entryUrl(root, subpath))})`,
   ];
+  // How many modules an import loads does not depend on the machine's load, and start-up cost is mostly
+  // per module (resolve, read, compile): the figure to compare on a busy machine.
+  const moduleCount = (url: string): string => {
+    const loaded = [...new Set(importLoads(url, "", work).loaded)];
+    const builtins = loaded.filter((entry) => entry.startsWith("loaded node:")).length;
+    return `${loaded.length - builtins} modules + ${builtins} built-ins`;
+  };
   const cases = [
     {
       name: 'import "expbook/tracker"',
       target: 150,
       command: (root: string) => importCommand(root, "./tracker"),
+      subpath: "./tracker",
     },
-    { name: 'import "expbook"', target: 400, command: (root: string) => importCommand(root, ".") },
+    {
+      name: 'import "expbook"',
+      target: 400,
+      command: (root: string) => importCommand(root, "."),
+      subpath: ".",
+    },
     {
       name: "node bin/expbook.js ls (100 runs)",
       target: 400,
@@ -134,7 +150,7 @@ try {
   // On a loaded machine the wall clock of every process grows; its ratio to a bare node start-up
   // measured in the same run grows much less. The targets assume node -e 0 at about 124 ms.
   const ratio = (ms: number, bareMs: number): string => `${(ms / bareMs).toFixed(2)}×`;
-  for (const { name, target, command } of cases) {
+  for (const { name, target, command, subpath } of cases) {
     // Warm the file cache and the tsx transform cache of both sides first.
     time(command(repo));
     time(command(other));
@@ -157,6 +173,11 @@ try {
         ` vs node -e 0: ${ratio(a.best, node.best)} best, ${ratio(a.median, node.median)} median` +
         ` (${commit}: ${ratio(b.median, node.median)}; target ${ratio(target, 124)})`,
     );
+    if (subpath !== undefined) {
+      line(
+        `${"".padEnd(34)} loads ${moduleCount(entryUrl(repo, subpath))} (${commit}: ${moduleCount(entryUrl(other, subpath))})`,
+      );
+    }
   }
   line(`load average after: ${load()}`);
 } finally {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, extname } from "node:path";
-import Papa from "papaparse";
 import { DatasetError } from "../util/errors.js";
+import { loadOnUse } from "../util/load-on-use.js";
 import { DatasetOptionError } from "./option-words.js";
 import type { DatasetNotice, DatasetOptions, Example, MetaValue, Task } from "./types.js";
 
@@ -101,7 +101,7 @@ function isBlank(value: unknown): boolean {
 }
 
 function parseCsv(text: string, display: string, tab: boolean, notices: Notices): Located[] {
-  const parsed = Papa.parse<Record_>(text, {
+  const parsed = loadOnUse("papaparse").parse<Record_>(text, {
     header: true,
     skipEmptyLines: true,
     dynamicTyping: false,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { arch, cpus, hostname, platform, release } from "node:os";
 import { sha256 } from "../util/hash.js";
+import { loadOnUse } from "../util/load-on-use.js";
 import { expbookVersion } from "../util/version.js";
 import type { RunEnvironment } from "./types.js";
 
@@ -16,7 +16,7 @@ const GIT_CACHE_MS = 5_000;
 let gitCache: { cwd: string; at: number; facts: GitFacts } | undefined;
 
 function git(args: string[], cwd: string): string | null {
-  const result = spawnSync("git", args, {
+  const result = loadOnUse("node:child_process").spawnSync("git", args, {
     cwd,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "ignore"],

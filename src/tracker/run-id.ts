@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { loadOnUse } from "../util/load-on-use.js";
 
 let lastMillis = 0;
 
@@ -12,5 +12,5 @@ export function newRunId(now = Date.now()): string {
   lastMillis = millis;
   const iso = new Date(millis).toISOString(); // 2026-11-25T11:39:29.123Z
   const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}-${iso.slice(20, 23)}`;
-  return `${stamp}-${randomBytes(5).toString("hex")}`;
+  return `${stamp}-${loadOnUse("node:crypto").randomBytes(5).toString("hex")}`;
 }

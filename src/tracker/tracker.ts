@@ -5,11 +5,9 @@ import type { DataFrame } from "danfojs";
 import { InputError, StoreError } from "../util/errors.js";
 import type { GcReport } from "./collect-garbage.js";
 import { type CompareOptions, type Comparison, compareRecords } from "./compare-runs.js";
-import { pairedComparisonTable } from "./paired-comparison-table.js";
 import { predictionsArtifact, readPredictionRows } from "./records/prediction-row.js";
 import { runsFrame, seriesFrame } from "./run-frame.js";
 import { artifactFileName, storeLayout } from "./store-layout.js";
-import { openRunStore } from "./store/open-run-store.js";
 import type { RunStore } from "./store/run-store.js";
 import type {
   DamagedRun,
@@ -177,6 +175,8 @@ class StoreTracker implements Tracker {
           };
         }),
     );
+    // The paired tests bring the stats and metrics modules: loaded at the first paired comparison only.
+    const { pairedComparisonTable } = await import("./paired-comparison-table.js");
     const table = pairedComparisonTable(withPredictions, {
       seed: options.seed ?? 0,
       ...(options.positiveLabel !== undefined ? { positiveLabel: options.positiveLabel } : {}),
@@ -249,6 +249,7 @@ class StoreTracker implements Tracker {
  * await run.finish();
  */
 export async function openTracker(options: TrackerOptions = {}): Promise<Tracker> {
+  const { openRunStore } = await import("./store/open-run-store.js");
   const store = await openRunStore(options.store ?? options.dir, {
     ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}),
   });

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
+import { loadOnUse } from "./load-on-use.js";
 
 /** SHA-256 of a string or bytes, as lower-case hex. */
 export function sha256(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  return loadOnUse("node:crypto").createHash("sha256").update(data).digest("hex");
 }
 
 /**

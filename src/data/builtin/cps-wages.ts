@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import Papa from "papaparse";
+import { loadOnUse } from "../../util/load-on-use.js";
 import type { Example } from "../types.js";
 import { stdlibDataPath } from "./stdlib-path.js";
 
@@ -18,7 +18,10 @@ export interface TabularRows {
  */
 export function loadCpsWagesRows(): TabularRows {
   const text = readFileSync(stdlibDataPath("berndt-cps-wages-1985", "data", "data.csv"), "utf8");
-  const parsed = Papa.parse<Record<string, string>>(text.trim(), { header: true, skipEmptyLines: true });
+  const parsed = loadOnUse("papaparse").parse<Record<string, string>>(text.trim(), {
+    header: true,
+    skipEmptyLines: true,
+  });
   const levels = new Map<string, string[]>(
     categorical.map((column) => [column, [...new Set(parsed.data.map((row) => row[column] ?? ""))].sort()]),
   );

@@ -2,7 +2,6 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StoreError } from "../../util/errors.js";
-import { FileRunStore } from "../file-store/file-run-store.js";
 import { DEFAULT_STALE_AFTER_MS } from "../liveness.js";
 import { resolveStoreDir } from "../store-layout.js";
 import type { RunStore, RunStoreOptions } from "./run-store.js";
@@ -59,5 +58,7 @@ export async function openRunStore(uri?: string, options: RunStoreOptions = {}):
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new StoreError(`the run store ${dir} is a file, not a directory; pass another --store`);
   }
+  // The file store (about 40 modules with lowdb) loads when a store is opened, not at import.
+  const { FileRunStore } = await import("../file-store/file-run-store.js");
   return new FileRunStore(dir, options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
 }

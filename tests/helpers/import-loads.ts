@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+
+const dist = new URL("../../dist/", import.meta.url);
+// Registers a resolve hook that prints every module URL the import loads (on stderr).
+const hook = `data:text/javascript,${encodeURIComponent(
+  `export async function resolve(s, c, n) { const r = await n(s, c); process.stderr.write("loaded " + r.url + "\\n"); return r; }`,
+)}`;
+const register = `data:text/javascript,${encodeURIComponent(
+  `import { register } from "node:module"; register(${JSON.stringify(hook)});`,
+)}`;
+
+/** What a fresh process loaded while importing a built entry, and what `then` printed after it. */
+export interface ImportLoads {
+  /** `loaded URL` lines, one per resolved import (ours, packages and `node:` built-ins; repeats kept). */
+  loaded: string[];
+  stdout: string;
+}
+
+/**
+ * Imports `dist/<entry>` as `m` in a fresh Node process, records every module the import loads, then
+ * runs `then` (an ES module body that may await and print; `cwd` is its working directory).
+ */
+export function importing(entry: string, then: string, cwd?: string): ImportLoads {
+  const loads = importLoads(new URL(entry, dist).href, then, cwd);
+  assert.ok(loads.loaded.length > 10, loads.loaded.join("\n"));
+  return loads;
+}
+
+/** Like `importing`, for any module URL (the start-up benchmark counts another checkout's modules). */
+export function importLoads(url: string, then = "", cwd?: string): ImportLoads {
+  const script = `const m = await import(${JSON.stringify(url)});
+console.error("imported");
+${then}`;
+  const result = spawnSync(process.execPath, ["--import", register, "--input-type=module", "-e", script], {
+    encoding: "utf8",
+    cwd,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const [before] = result.stderr.split("imported\n");
+  const loaded = (before ?? "").split("\n").filter((line) => line.startsWith("loaded "));
+  return { loaded, stdout: result.stdout };
+}
