@@ -116,8 +116,12 @@ async function indexAndPredict(context: SystemContext<RagParams>, embedder: Text
   );
   const updates = params.useUpdate ? context.update.filter((row) => !kb.has(row.id)) : [];
   kb.add(updates.map(exampleToDocument));
-  // Through the store: identical knowledge bases (same split, same embedder) are kept once.
-  await context.artifacts.put(knowledgeBaseArtifact, encodeKnowledgeBase(kb, { gzip: true }));
+  // Through the store, without the embedder's name: the BM25, dense and hybrid runs of one split write the
+  // same bytes, which the content-addressed store keeps once (the summary names the embedder).
+  await context.artifacts.put(
+    knowledgeBaseArtifact,
+    encodeKnowledgeBase(kb, { gzip: true, embedder: false }),
+  );
 
   const fallbackLabel = majorityLabel(rows, context.labels);
   const fallbackTarget = meanTarget(rows);
@@ -135,7 +139,9 @@ async function indexAndPredict(context: SystemContext<RagParams>, embedder: Text
     let precisionSum = 0;
     const predictions = examples.map((example, i) => {
       const hits = withoutSelf(lists[i] ?? [], example.id, params.k);
-      const prediction: Prediction = { id: example.id, citations: citationsOf(hits) };
+      // Cited by id: the saved knowledge base holds the text, so readers show the snippet from there
+      // instead of every prediction file repeating it (readers: `citedSnippets`).
+      const prediction: Prediction = { id: example.id, citations: citationsOf(hits, { snippets: false }) };
       if (context.task === "classification") {
         const vote = voteLabel(hits, context.labels, params.weighting, fallbackLabel);
         prediction.label = vote.label;

@@ -5,15 +5,16 @@ import { budgetResults } from "./model/budget-results.js";
 import { sampleErrors } from "./model/error-sample.js";
 import { hyperparameters } from "./model/hyperparameters.js";
 import { inferPositiveLabel, type MetricContext } from "./model/holdout-metric.js";
-import { type LoadedStudy, loadStudy, systemOf } from "./model/load-study.js";
+import { type LoadedStudy, loadStudy, type ResultRun, systemOf } from "./model/load-study.js";
 import type { ReportTracker } from "./model/report-tracker.js";
+import { withCitedSnippets } from "./model/cited-snippets.js";
 import { predictionErrorRows, testPredictionsByGroup } from "./model/prediction-errors.js";
 import { reproducibilityOf } from "./model/reproducibility.js";
 import { metricColumns, resultsTable } from "./model/results-table.js";
 import { significanceTests } from "./model/significance.js";
 import { studyFigures } from "./model/study-figures.js";
 import { selectionMetric } from "./model/selection-metric.js";
-import type { ReportModel, ReportRun, ReportSplit, ReportSystem } from "./report-model.js";
+import type { ErrorExample, ReportModel, ReportRun, ReportSplit, ReportSystem } from "./report-model.js";
 
 /** Options of `buildReport`. */
 export interface BuildReportOptions {
@@ -150,7 +151,9 @@ export async function buildReport(
           rows.map((row) => row.system),
         )
       : [];
-  const { errors, total } = sampleErrors(study.results, task, options.maxErrors ?? 20, seed);
+  const sampled = sampleErrors(study.results, task, options.maxErrors ?? 20, seed);
+  const errors = await errorsWithSnippets(tracker, study.results, sampled.errors);
+  const total = sampled.total;
   // The runs behind the numbers: the study run, its sweep trials and the result runs.
   const used = [
     ...(study.studyRun ? [study.studyRun] : []),
@@ -203,4 +206,19 @@ export async function buildReport(
     reproducibility,
     warnings,
   };
+}
+
+/** The sampled errors with their citations' snippets read from each run's knowledge base (by id). */
+async function errorsWithSnippets(
+  tracker: ReportTracker,
+  results: readonly ResultRun[],
+  errors: readonly ErrorExample[],
+): Promise<ErrorExample[]> {
+  const resolved = new Map<ErrorExample, ErrorExample>();
+  for (const result of results) {
+    const own = errors.filter((error) => error.runId === result.record.id);
+    const filled = await withCitedSnippets(tracker, result.record, own);
+    for (const [i, error] of own.entries()) resolved.set(error, filled[i] ?? error);
+  }
+  return errors.map((error) => resolved.get(error) ?? error);
 }

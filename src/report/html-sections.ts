@@ -120,7 +120,7 @@ export function errorsSection(model: ReportModel): string {
                 c.id,
                 formatNumber(c.score),
                 c.label ?? (c.target === undefined ? "" : formatNumber(c.target)),
-                c.snippet,
+                c.snippet ?? "",
               ]),
               "citations",
             );

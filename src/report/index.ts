@@ -28,6 +28,7 @@ export {
   type SystemPredictions,
 } from "./figures/regression-predictions.js";
 export { type SliceValue, sliceMetricsFigure } from "./figures/slice-metrics.js";
+export { type SnippetTracker, withCitedSnippets } from "./model/cited-snippets.js";
 export type { ReportTracker } from "./model/report-tracker.js";
 export { figureHtml, runsTableHtml, showFigure, showRuns } from "./notebook-display.js";
 export {

@@ -8,8 +8,11 @@ export interface Citation {
   score: number;
   label?: string;
   target?: number;
-  /** The first ~200 characters of the document's text. */
-  snippet: string;
+  /**
+   * The first ~200 characters of the document's text. A RAG run leaves it out of its saved predictions
+   * (its knowledge-base artifact holds the text); readers resolve it by id.
+   */
+  snippet?: string;
 }
 
 /** One prediction for one example. */

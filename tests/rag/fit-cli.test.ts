@@ -9,7 +9,7 @@ interface PredictionLine {
   id: string;
   y_true: string;
   y_pred: string;
-  citations?: { id: string; score: number; label?: string; snippet: string }[];
+  citations?: { id: string; score: number; label?: string; snippet?: string }[];
 }
 
 test("`expbook fit rag` on spam-assassin (stratified, seed 1): test_f1 >= 0.95 and `show --json` names the citations artifact", async () => {
@@ -55,7 +55,8 @@ test("`expbook fit rag` on spam-assassin (stratified, seed 1): test_f1 >= 0.95 a
         line.citations.some((c) => c.label === line.y_pred),
         `${line.id}: a cited neighbour has the predicted label`,
       );
-      for (const citation of line.citations) assert.ok(citation.snippet.length <= 200);
+      // By id: the run's knowledge base (kb_artifact) holds the text, so the file does not repeat it.
+      for (const citation of line.citations) assert.equal(citation.snippet, undefined);
     }
   } finally {
     store.cleanup();

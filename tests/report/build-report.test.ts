@@ -121,7 +121,8 @@ test("the error sample holds real test errors with at most 5 short citations eac
   for (const error of model.errors) {
     assert.notEqual(error.yTrue, error.yPred);
     assert.ok(error.citations.length <= 5);
-    for (const citation of error.citations) assert.ok(citation.snippet.length <= 200);
+    for (const citation of error.citations)
+      assert.ok(citation.snippet !== undefined && citation.snippet.length <= 200);
   }
   assert.ok(model.errors.some((e) => e.system === ragName && e.citations.length === 5));
   assert.ok(model.errors.some((e) => e.system === "finetune" && e.citations.length === 0));

@@ -4,11 +4,9 @@ import {
   compareSystems,
   figureBundle,
   figureHtml,
-  type MimeBundle,
   metricBarsFigure,
   openTracker,
   plotlyMimeType,
-  type Publisher,
   runsTableHtml,
   showFigure,
   showFor,
@@ -19,6 +17,7 @@ import {
 import type { RunRecord } from "../../src/tracker/types.js";
 import { InputError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers/cli.js";
+import { collector } from "../helpers/notebook-publisher.js";
 
 const hostile = "</script><img src=x onerror=alert(1)>";
 const spec = metricBarsFigure(
@@ -26,17 +25,6 @@ const spec = metricBarsFigure(
   "test_f1",
 );
 const plotlyMarker = "window.Plotly = Plotly";
-
-/** A publisher that keeps what a notebook cell would show. */
-function collector(): Publisher & { bundles: MimeBundle[] } {
-  return {
-    bundles: [],
-    plotlySent: false,
-    publish(bundle) {
-      this.bundles.push(bundle);
-    },
-  };
-}
 
 test("figureHtml embeds the figure as script-safe JSON, with or without plotly.js", () => {
   const withPlotly = figureHtml(spec);

@@ -39,7 +39,9 @@ export function sampleErrors(
         id: p.id,
         yTrue: p.y_true,
         yPred: p.y_pred,
-        citations: (p.citations ?? []).slice(0, 5).map((c) => ({ ...c, snippet: clip(c.snippet, 200) })),
+        citations: (p.citations ?? [])
+          .slice(0, 5)
+          .map((c) => (c.snippet === undefined ? c : { ...c, snippet: clip(c.snippet, 200) })),
         meta: p.meta,
       });
       byGroup.set(run.group, list);

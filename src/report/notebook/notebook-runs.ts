@@ -7,8 +7,12 @@ import { readRunPredictions } from "../model/predictions.js";
 /** A run as notebooks hold it: its id (or a unique prefix), a run record, or what `fitSystem` returned. */
 export type RunRef = string | { id: string } | { runId: string };
 
-/** What the notebook helpers read from a tracker (`openTracker()` gives one). */
-export type NotebookTracker = Pick<Tracker, "runs" | "run" | "readArtifact">;
+/**
+ * What the notebook helpers read from a tracker (`openTracker()` gives one); `artifactFile` lets
+ * `show.citations` read cited documents' text from a RAG run's knowledge base.
+ */
+export type NotebookTracker = Pick<Tracker, "runs" | "run" | "readArtifact"> &
+  Partial<Pick<Tracker, "artifactFile">>;
 
 /** The id (or prefix) a run reference names. */
 export function runIdOf(ref: RunRef): string {

@@ -127,7 +127,7 @@ export function citationsView(run: ResultRun, exampleId?: string, limit = 10): N
           c.id,
           c.label ?? (c.target === undefined ? "" : formatNumber(c.target)),
           c.score,
-          c.snippet,
+          c.snippet ?? "",
         ]),
     },
     { caption: heading },

@@ -3,6 +3,7 @@ import type { RunQuery, RunRecord } from "../../tracker/types.js";
 import { InputError } from "../../util/errors.js";
 import type { FigureSpec, ReportFigure } from "../figure-spec.js";
 import { comparisonsView, compareView } from "./compare-view.js";
+import { withCitedSnippets } from "../model/cited-snippets.js";
 import { errorBundle, figureBundle, type MimeBundle, textBundle } from "./mime-bundle.js";
 import { loadRuns, type NotebookTracker, type RunRef, runIdOf, runList } from "./notebook-runs.js";
 import { citationsView, confusionView, curvesView, type NotebookOutput, runsTable } from "./run-views.js";
@@ -167,9 +168,11 @@ export function showFor(tracker?: NotebookTracker, options: ShowOptions = {}): S
       confusionView(await loadRuns(needTracker("confusion"), runList(runs))),
     ),
     citations: guarded(async (run: RunRef, exampleId?: string) => {
-      const [loaded] = await loadRuns(needTracker("citations"), [runIdOf(run)]);
+      const tracker = needTracker("citations");
+      const [loaded] = await loadRuns(tracker, [runIdOf(run)]);
       if (!loaded) throw new InputError("show.citations takes one run");
-      return citationsView(loaded, exampleId);
+      const predictions = await withCitedSnippets(tracker, loaded.record, loaded.predictions);
+      return citationsView({ ...loaded, predictions }, exampleId);
     }),
   });
 }

@@ -13,8 +13,11 @@ export const citationSchema = lazySchema(({ z }) =>
     score: z.number(),
     label: z.string().optional(),
     target: z.number().optional(),
-    /** The first ~200 characters of the document's text. */
-    snippet: z.string().default(""),
+    /**
+     * The first ~200 characters of the document's text; absent when the run's knowledge base holds the
+     * document (a RAG run's rows cite by id, and readers look the text up there).
+     */
+    snippet: z.string().optional(),
   }),
 );
 
