@@ -42,7 +42,16 @@ interface Outcome {
 }
 
 async function run(): Promise<Outcome> {
-  const result = await runCli(["run", studyPath, "--store", store, "--workers", "1", "--no-report", "--json"]);
+  const result = await runCli([
+    "run",
+    studyPath,
+    "--store",
+    store,
+    "--workers",
+    "1",
+    "--no-report",
+    "--json",
+  ]);
   assert.equal(result.code, 0, result.stderr);
   return JSON.parse(result.stdout) as Outcome;
 }
