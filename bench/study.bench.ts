@@ -2,10 +2,13 @@
 // experiments/spam-ft-vs-rag.json` twice on fresh stores, first with an empty derived cache (cold),
 // then with the cache the first run filled (warm), and prints for each the wall time, the CPU time
 // of the process tree, the load average before and after, the per-phase split (set-up, each study
-// phase, finishing) and each system's mean run seconds. The date and the machine head the output.
-// `--study=PATH` benchmarks another study; `--workers=N` passes --workers.
+// phase, finishing) and each system's mean run seconds. Then it runs the same study, cold, with the
+// parent commit (`--vs=REF` another commit; `--vs=none` skips it), built from `git archive` in a
+// temporary folder, prints its wall time and run seconds beside this tree's, and checks that every
+// final run's test_ metrics equal the parent's (matched by system, seed and size). The date and the
+// machine head the output. `--study=PATH` benchmarks another study; `--workers=N` passes --workers.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -20,6 +23,7 @@ const flag = (name: string): string | undefined =>
     ?.slice(name.length + 3);
 const studyPath = flag("study") ?? "experiments/spam-ft-vs-rag.json";
 const workers = flag("workers");
+const vs = flag("vs") ?? "HEAD~1";
 const load = (): string =>
   loadavg()
     .map((value) => value.toFixed(2))
@@ -38,6 +42,7 @@ const childCpuSeconds = (): number => {
 interface ListedRun {
   name: string;
   status: string;
+  summary: Record<string, number | string | boolean>;
   startedAt: string;
   endedAt: string | null;
   tags: Record<string, string | boolean>;
@@ -50,19 +55,21 @@ interface Timed {
   loadAfter: string;
   phases: Array<{ name: string; seconds: number }>;
   systems: Map<string, number[]>;
+  /** Each final run's test_ metrics, by system, seed and size (from the run name). */
+  tests: Map<string, Record<string, unknown>>;
   failed: number;
 }
 
 /** Runs the study once (stderr parsed for phase lines, each timestamped on arrival). */
-async function timeStudy(cache: string, store: string): Promise<Timed> {
+async function timeStudy(cache: string, store: string, root = repo): Promise<Timed> {
   const loadBefore = load();
   const cpuBefore = childCpuSeconds();
-  const args = [join(repo, "bin", "expbook.js"), "run", studyPath, "--store", store, "--no-report"];
+  const args = [join(root, "bin", "expbook.js"), "run", studyPath, "--store", store, "--no-report"];
   if (workers) args.push("--workers", workers);
   const start = performance.now();
   const marks: Array<{ name: string; at: number }> = [];
   const child = spawn(process.execPath, args, {
-    cwd: repo,
+    cwd: root,
     env: { ...process.env, EXPBOOK_DERIVED_CACHE: cache },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -77,7 +84,9 @@ async function timeStudy(cache: string, store: string): Promise<Timed> {
     for (const text of lines) {
       // "<study>: <phase>: N run(s)[, M already done (reused)]" opens a phase.
       const match = /^[^:]+: (.+): \d+ run\(s\)/.exec(text);
-      if (match) marks.push({ name: match[1] as string, at: now });
+      // Runs that build on others and start as those finish belong to the phase they run in.
+      if (match && !match[1]?.endsWith("as their runs finish"))
+        marks.push({ name: match[1] as string, at: now });
     }
   });
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -98,31 +107,58 @@ async function timeStudy(cache: string, store: string): Promise<Timed> {
   );
   const runs = JSON.parse(listed.stdout.toString()) as ListedRun[];
   const systems = new Map<string, number[]>();
+  const tests = new Map<string, Record<string, unknown>>();
   let failed = 0;
   for (const run of runs) {
     if (run.tags.stage === "study") continue;
     if (run.status !== "finished") failed++;
     if (!run.endedAt) continue;
     const system = String(run.tags.system ?? run.name);
+    if (run.tags.stage === "final") {
+      tests.set(
+        run.name,
+        Object.fromEntries(Object.entries(run.summary).filter(([name]) => name.startsWith("test_"))),
+      );
+    }
     const seconds = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
     systems.set(system, [...(systems.get(system) ?? []), seconds]);
   }
-  return { wall: (end - start) / 1000, cpu, loadBefore, loadAfter: load(), phases, systems, failed };
+  return { wall: (end - start) / 1000, cpu, loadBefore, loadAfter: load(), phases, systems, tests, failed };
 }
 
 const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
+const build = (root: string): void => {
+  const built = spawnSync(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+    { cwd: root, stdio: "inherit" },
+  );
+  if (built.status !== 0) throw new Error(`the build in ${root} failed`);
+};
+
+/** Checks out `ref` into `dir` (git archive) sharing this tree's node_modules and cache, and builds it. */
+const checkout = (ref: string, dir: string): string => {
+  const commit = spawnSync("git", ["rev-parse", "--short", ref], { cwd: repo }).stdout.toString().trim();
+  if (!commit) throw new Error(`--vs=${ref} names no commit`);
+  const archive = spawnSync("sh", ["-c", `git archive ${commit} | tar -x -C '${dir}'`], { cwd: repo });
+  if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${archive.stderr}`);
+  symlinkSync(join(repo, "node_modules"), join(dir, "node_modules"));
+  // The same word-vector and dataset caches (the derived cache is set per run).
+  symlinkSync(join(repo, ".cache"), join(dir, ".cache"));
+  build(dir);
+  return commit;
+};
+
+/** The runs whose test_ metrics differ between two studies (or are missing from one). */
+const testDifferences = (a: Timed, b: Timed): string[] =>
+  [...new Set([...a.tests.keys(), ...b.tests.keys()])].filter(
+    (name) => JSON.stringify(a.tests.get(name)) !== JSON.stringify(b.tests.get(name)),
+  );
+
 const work = mkdtempSync(join(tmpdir(), "expbook-bench-study-"));
 try {
-  const build = spawnSync(
-    process.execPath,
-    [join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
-    {
-      cwd: repo,
-      stdio: "inherit",
-    },
-  );
-  if (build.status !== 0) throw new Error("the build failed");
+  build(repo);
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   line(`${new Date().toISOString()}, ${availableParallelism()} cores (${cpu}), study ${studyPath}`);
   line("(the load average is printed beside every figure: on a busy machine the seconds are inflated)");
@@ -138,6 +174,24 @@ try {
     );
     for (const phase of timed.phases)
       line(`  ${phase.name.padEnd(40)} ${phase.seconds.toFixed(1).padStart(7)} s`);
+  }
+  if (vs !== "none") {
+    const parent = join(work, "parent");
+    mkdirSync(parent);
+    const commit = checkout(vs, parent);
+    const timed = await timeStudy(join(work, "derived-parent"), join(work, "store-parent"), parent);
+    results.push({ label: `${commit} cold`, timed });
+    line(
+      `${vs} (${commit}), cold cache: ${timed.wall.toFixed(1)} s wall, ${timed.cpu.toFixed(1)} s CPU` +
+        `${timed.failed > 0 ? `, ${timed.failed} run(s) not finished` : ""}; ` +
+        `load average before ${timed.loadBefore}, after ${timed.loadAfter}`,
+    );
+    const ours = results[0]?.timed as Timed;
+    const differ = testDifferences(ours, timed);
+    line(
+      `test metrics of ${ours.tests.size} final runs equal to ${commit}'s: ${differ.length === 0}` +
+        `${differ.length > 0 ? ` (differ: ${differ.join(", ")})` : ""}`,
+    );
   }
   line("");
   line(`mean run seconds per system: ${results.map((r) => r.label).join(" / ")}`);

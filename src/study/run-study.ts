@@ -81,6 +81,9 @@ function selectMetric(loaded: LoadedStudy): string {
   return loaded.study.select ?? (loaded.dataset.task === "regression" ? "val_mae" : "val_f1");
 }
 
+/** The phase name of runs that build on other runs and start as soon as those have finished. */
+export const linkedEarlyPhase = "runs that build on other runs, as their runs finish";
+
 /** Tag of a finished run that repeats an earlier finished run of the same job (value: that run's id). */
 export const DUPLICATE_TAG = runTag.duplicateOf;
 
@@ -240,9 +243,21 @@ async function runLocked(
   const summaries = new Map<string, Record<string, number | string | boolean>>();
   const runIds = new Map<string, string>();
 
-  const runPhase = async (phase: string, jobs: StudyJob[]) => {
-    outcome.planned += jobs.length;
-    const todo = jobs.filter((job) => {
+  const runIdOf = (job: StudyJob) => runIds.get(job.key) ?? done.get(job.key)?.id;
+  // Linked jobs (runs that build on other runs) already planned: with local workers each starts as soon
+  // as the runs it references have finished, beside the phase's other jobs.
+  const linkedPlanned = new Set<string>();
+  const newlyReadyLinked = (): StudyJob[] => {
+    if (options.executor) return [];
+    const ready = planLinkedPhase(study, options, runIdOf).flatMap(({ job, missing }) =>
+      missing === undefined && !linkedPlanned.has(job.key) ? [job] : [],
+    );
+    for (const job of ready) linkedPlanned.add(job.key);
+    return ready;
+  };
+  /** Records reused runs among `jobs` (already finished in the store) and returns the others. */
+  const notDone = (jobs: readonly StudyJob[]): StudyJob[] =>
+    jobs.filter((job) => {
       const previous = done.get(job.key);
       if (previous) {
         summaries.set(job.key, previous.summary);
@@ -250,14 +265,34 @@ async function runLocked(
       }
       return !previous;
     });
+
+  const runPhase = async (phase: string, jobs: StudyJob[]) => {
+    outcome.planned += jobs.length;
+    const todo = notDone(jobs);
     outcome.reused += jobs.length - todo.length;
     options.progress?.onPhase?.(phase, jobs.length, jobs.length - todo.length);
+    // Linked jobs that become ready as this phase's runs finish; reused ones may make more ready.
+    const followUps = (job: StudyJob, result: JobOutcome): StudyJob[] => {
+      if (!result.ok) return [];
+      runIds.set(job.key, result.result.runId);
+      const fresh: StudyJob[] = [];
+      for (let ready = newlyReadyLinked(); ready.length > 0; ready = newlyReadyLinked()) {
+        const ahead = notDone(ready);
+        outcome.planned += ready.length;
+        outcome.reused += ready.length - ahead.length;
+        options.progress?.onPhase?.(linkedEarlyPhase, ready.length, ready.length - ahead.length);
+        fresh.push(...ahead);
+      }
+      todo.push(...fresh);
+      return fresh;
+    };
     const results = await (options.executor ?? runJobsInWorkers)(longestJobsFirst(todo), {
       context,
       workers,
       ...(options.progress?.onJobStart ? { onStart: options.progress.onJobStart } : {}),
       ...(options.progress?.onJobProgress ? { onProgress: options.progress.onJobProgress } : {}),
       ...(options.progress?.onJobSettled ? { onSettled: options.progress.onJobSettled } : {}),
+      ...(options.executor ? {} : { followUps }),
     });
     for (const job of todo) {
       const result = results.get(job.key);
@@ -276,7 +311,8 @@ async function runLocked(
   };
 
   try {
-    const first = planFirstPhase(study, options);
+    // Linked jobs whose referenced runs are already in the store start with the first phase.
+    const first = [...planFirstPhase(study, options), ...newlyReadyLinked()];
     await runPhase("runs", first);
     const metric = selectMetric(loaded);
     const metricOfJob = (job: StudyJob) => {
@@ -303,7 +339,7 @@ async function runLocked(
     });
     await runPhase("selected configurations on test", finals);
     // Systems that build on other runs (e.g. RAG over a fine-tuned run's embedding) go last.
-    const linked = planLinkedPhase(study, options, (job) => runIds.get(job.key) ?? done.get(job.key)?.id);
+    const linked = planLinkedPhase(study, options, runIdOf).filter(({ job }) => !linkedPlanned.has(job.key));
     const blocked = linked.flatMap(({ job, missing }) => (missing === undefined ? [] : [{ job, missing }]));
     if (blocked.length > 0)
       options.progress?.onPhase?.("runs whose referenced run is missing", blocked.length, 0);

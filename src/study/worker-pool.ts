@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import type { ProgressEvent } from "../systems/system.js";
 import type { FitResult } from "./fit-system.js";
+import { expectedJobCost } from "./job-cost.js";
 import type { StudyJob } from "./plan.js";
 import type { StudyContext } from "./run-job.js";
 import type { JobMessage, WorkerMessage } from "./worker-protocol.js";
@@ -15,6 +16,11 @@ export interface PoolOptions {
   onStart?: (job: StudyJob) => void;
   onProgress?: (job: StudyJob, event: ProgressEvent) => void;
   onSettled?: (job: StudyJob, outcome: JobOutcome) => void;
+  /**
+   * Jobs that become ready when `job` settles (e.g. runs that build on its run): queued by expected
+   * cost among the waiting jobs, so a worker that would otherwise wait for the others picks them up.
+   */
+  followUps?: (job: StudyJob, outcome: JobOutcome) => readonly StudyJob[];
 }
 
 function spawnWorker(): ChildProcess {
@@ -24,9 +30,18 @@ function spawnWorker(): ChildProcess {
   return fork(entry.pathname, [], { execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] });
 }
 
+/** Puts a job into a queue ordered by expected cost, longest first, after jobs of the same cost. */
+function enqueueByCost(queue: StudyJob[], job: StudyJob): void {
+  const cost = expectedJobCost(job);
+  const at = queue.findIndex((queued) => expectedJobCost(queued) < cost);
+  queue.splice(at < 0 ? queue.length : at, 0, job);
+}
+
 /**
  * Runs jobs on `workers` child processes (one job per process at a time) and resolves when all have
- * settled. A worker that dies fails its job and is replaced. Jobs run in the order given.
+ * settled, follow-ups included. A worker that dies fails its job and is replaced. Jobs run in the order
+ * given; follow-ups join the queue by expected cost. A worker with nothing to do waits while other jobs
+ * run (they may bring follow-ups) and leaves when none is left.
  */
 export function runJobsInWorkers(
   jobs: readonly StudyJob[],
@@ -38,24 +53,43 @@ export function runJobsInWorkers(
   return new Promise((resolve) => {
     if (jobs.length === 0) return resolve(outcomes);
     let live = 0;
+    let running = 0;
+    const idle: Array<() => void> = [];
+    const wakeIdle = () => {
+      // Everyone idle and nothing queued: no job can bring more work, so the idle workers leave.
+      for (const wake of idle.splice(0, queue.length > 0 ? queue.length : running === 0 ? idle.length : 0))
+        wake();
+    };
     const settle = (job: StudyJob, outcome: JobOutcome) => {
       if (outcomes.has(job.key)) return;
       outcomes.set(job.key, outcome);
       options.onSettled?.(job, outcome);
+      for (const followUp of options.followUps?.(job, outcome) ?? []) {
+        if (!outcomes.has(followUp.key) && !queue.some((queued) => queued.key === followUp.key))
+          enqueueByCost(queue, followUp);
+      }
     };
     const startWorker = () => {
       const child = spawnWorker();
       live++;
       let current: StudyJob | undefined;
       const next = () => {
+        if (current) running--;
         current = queue.shift();
         if (!current) {
-          child.disconnect();
+          if (running > 0) {
+            idle.push(next);
+          } else {
+            child.disconnect();
+            wakeIdle();
+          }
           return;
         }
+        running++;
         options.onStart?.(current);
         const message: JobMessage = { type: "job", context: options.context, job: current };
         child.send(message);
+        wakeIdle();
       };
       child.on("message", (message: WorkerMessage) => {
         if (message.type === "ready") next();
@@ -72,13 +106,21 @@ export function runJobsInWorkers(
       });
       child.on("exit", (code, signal) => {
         live--;
-        if (current && !outcomes.has(current.key)) {
-          settle(current, {
-            ok: false,
-            message: `worker process exited (${signal ?? `code ${code}`}) while running it`,
-            userError: false,
-          });
-          if (queue.length > 0 && !signal) startWorker();
+        const index = idle.indexOf(next);
+        if (index >= 0) idle.splice(index, 1);
+        if (current) {
+          running--;
+          const failed = current;
+          current = undefined;
+          if (!outcomes.has(failed.key)) {
+            settle(failed, {
+              ok: false,
+              message: `worker process exited (${signal ?? `code ${code}`}) while running it`,
+              userError: false,
+            });
+            if (queue.length > 0 && !signal) startWorker();
+          }
+          wakeIdle();
         }
         if (live === 0) {
           for (const job of queue.splice(0))

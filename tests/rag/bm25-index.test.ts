@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadDataset } from "../../src/data/index.js";
-import { Bm25Index, KnowledgeBase } from "../../src/rag/index.js";
+import { Bm25Index, KnowledgeBase, luceneBm25Params } from "../../src/rag/index.js";
 import { tokenize } from "../../src/data/tokenize.js";
 import { createRng, type Rng } from "../../src/util/random.js";
 import { runPython } from "../helpers/sklearn.js";
@@ -143,7 +143,8 @@ test("top-k search (MaxScore-pruned) returns exactly the top k of exhaustive sco
   const spam = await loadDataset("spam-assassin");
   const rng = createRng(5);
   const rows = rng.shuffle([...spam.rows]);
-  const index = new Bm25Index();
+  // Pruning at every size (by default a base this small is scored exhaustively for k > 2).
+  const index = new Bm25Index(luceneBm25Params, 0);
   rows.slice(0, 2500).forEach((row, slot) => {
     index.add(slot, tokenize(row.text ?? ""));
   });
@@ -170,4 +171,50 @@ test("top-k search (MaxScore-pruned) returns exactly the top k of exhaustive sco
       });
     }
   }
+});
+
+test("pruned and exhaustive search return the same hits, scores and order on random corpora", () => {
+  for (let seed = 1; seed <= 30; seed++) {
+    const rng = createRng(1000 + seed);
+    const vocabulary = 20 + rng.int(300);
+    const docs = Array.from({ length: 50 + rng.int(400) }, () =>
+      Array.from({ length: rng.int(60) }, () => zipfWord(rng, vocabulary)),
+    );
+    const pruned = new Bm25Index(luceneBm25Params, 0);
+    const exhaustive = new Bm25Index(luceneBm25Params, Number.POSITIVE_INFINITY);
+    docs.forEach((doc, slot) => {
+      pruned.add(slot, doc);
+      exhaustive.add(slot, doc);
+    });
+    for (let q = 0; q < 20; q++) {
+      const query = Array.from({ length: 1 + rng.int(40) }, () => zipfWord(rng, vocabulary + 10));
+      for (const k of [1, 3, 10, 100]) {
+        const want = exhaustive.search(query, k);
+        assert.deepEqual(pruned.search(query, k), want, `seed ${seed} query ${q} k=${k}`);
+        const all = exhaustive.scoreAll(query);
+        assert.equal(want.length, Math.min(k, all.filter((score) => score > 0).length));
+      }
+    }
+  }
+});
+
+test("documents added are indexed, in order, when the index is next read", () => {
+  const index = new Bm25Index();
+  index.add(0, ["a", "b"]);
+  index.add(1, ["b", "c", "c"]);
+  assert.equal(index.size, 2);
+  assert.equal(index.averageLength, 2.5);
+  index.add(2, ["c"]);
+  assert.equal(index.documentFrequency("c"), 2);
+  assert.deepEqual(
+    index.search(["c"], 5).map((hit) => hit.slot),
+    [2, 1],
+  );
+  index.remove(2, ["c"]);
+  index.add(3, ["a"]);
+  assert.equal(index.vocabularySize, 3);
+  assert.deepEqual(
+    index.search(["a"], 5).map((hit) => hit.slot),
+    [3, 0],
+  );
 });
