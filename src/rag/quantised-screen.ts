@@ -38,7 +38,7 @@ export class QuantisedScreen {
   private readonly tileBytes: number;
   private readonly chunkBlocks: number;
   private readonly outOffset: number;
-  private readonly outStride = screenQueries * screenRowsOf4 * 16 + 16;
+  private readonly outStride = screenQueries * screenRowsOf4 * 16;
   private readonly matrixOffset: number;
   private readonly kernels: SimdKernels;
   private codes: Int16Array;
@@ -53,7 +53,7 @@ export class QuantisedScreen {
     this.tileBytes = align16(limitBytes + this.pairs * screenQueries * 4);
     this.chunkBlocks = Math.max(1, Math.floor(chunkBytes / this.blockBytes));
     this.outOffset = (groupQueries / screenQueries) * this.tileBytes;
-    this.matrixOffset = this.outOffset + this.chunkBlocks * this.outStride;
+    this.matrixOffset = align16(this.outOffset + this.chunkBlocks * (this.outStride + 4) + 4);
     this.epsilon = (2 * (dim + 8)) / 2 ** 24;
     this.kernels = createSimdKernels(this.matrixOffset);
     this.codes = new Int16Array(this.kernels.memory.buffer);
@@ -112,7 +112,6 @@ export class QuantisedScreen {
     limits.fill(Number.NEGATIVE_INFINITY, 0, count);
     const blocks = Math.ceil(slots / blockDocs);
     const ints = this.ints;
-    const scoresPerBlock = screenQueries * blockDocs;
     // The first chunks are short, so the limits tighten before most scores are scanned in JS.
     for (
       let first = 0, span = 2;
@@ -125,9 +124,11 @@ export class QuantisedScreen {
         this.writeLimits(tile, limits);
         this.kernels.screen(tile * this.tileBytes, matrix, chunk, this.pairs, this.outOffset);
         const last = Math.min(count, (tile + 1) * screenQueries);
-        for (let b = 0; b < chunk; b++) {
+        const listEnd = (this.outOffset + chunk * this.outStride) / 4;
+        const flagged = ((ints[listEnd] as number) / 4 - listEnd - 1) | 0;
+        for (let f = 0; f < flagged; f++) {
+          const b = ints[listEnd + 1 + f] as number;
           const base = (this.outOffset + b * this.outStride) / 4;
-          if (ints[base + scoresPerBlock] === 0) continue;
           const firstSlot = (first + b) * blockDocs;
           for (let i = tile * screenQueries; i < last; i++) {
             let limit = limits[i] as number;
