@@ -23,7 +23,7 @@ const normSlack = 1.0001;
 
 /**
  * An int16 copy of the dense index's unit vectors, used to screen candidates for exact top-k search
- * of up to 4 queries at a time. Codes are round(32000·x), so the integer dot product I of a query and
+ * of many queries, in tiles of 4. Codes are round(32000·x), so the integer dot product I of a query and
  * a document differs from 32000² times their exact cosine by at most
  *   Δ = 32000·(‖e_q‖ + ‖e_d‖)·1.0001 + ‖e_q‖·‖e_d‖ + 32000²·ε,
  * where e are the rounding errors (kept exactly per query and as a running maximum over documents)
