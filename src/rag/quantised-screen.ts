@@ -11,15 +11,19 @@ import { TopK } from "./top-k.js";
 const scale = 32000;
 /** Documents per screening block (4 per int16 vector × screenRowsOf4 vectors). */
 const blockDocs = 4 * screenRowsOf4;
-/** Blocks per kernel call: limits tighten between calls as the running top k improves. */
-const chunkBlocks = 512;
+/** Bytes of int16 codes per kernel call: a chunk stays in L2 while every query tile of a group scans it. */
+const chunkBytes = 256 * 1024;
+/** Queries screened per pass over the documents (tiles of `screenQueries`). */
+const groupQueries = 32;
+/** Bytes of a tile's limits (one int32 splatted to 4 lanes per query) ahead of its codes. */
+const limitBytes = screenQueries * 16;
 const int32Min = -2147483648;
 /** Slack for norms of float32-normalised vectors (1 ± a few ulps) in the error bound. */
 const normSlack = 1.0001;
 
 /**
  * An int16 copy of the dense index's unit vectors, used to screen candidates for exact top-k search
- * of up to 4 queries at a time. Codes are round(32000·x), so the integer dot product I of a query and
+ * of many queries, in tiles of 4. Codes are round(32000·x), so the integer dot product I of a query and
  * a document differs from 32000² times their exact cosine by at most
  *   Δ = 32000·(‖e_q‖ + ‖e_d‖)·1.0001 + ‖e_q‖·‖e_d‖ + 32000²·ε,
  * where e are the rounding errors (kept exactly per query and as a running maximum over documents)
@@ -31,9 +35,10 @@ const normSlack = 1.0001;
 export class QuantisedScreen {
   private readonly pairs: number;
   private readonly blockBytes: number;
-  private readonly queryOffset = screenQueries * 16;
+  private readonly tileBytes: number;
+  private readonly chunkBlocks: number;
   private readonly outOffset: number;
-  private readonly outStride = screenQueries * screenRowsOf4 * 16 + 16;
+  private readonly outStride = screenQueries * screenRowsOf4 * 16;
   private readonly matrixOffset: number;
   private readonly kernels: SimdKernels;
   private codes: Int16Array;
@@ -45,8 +50,10 @@ export class QuantisedScreen {
   constructor(readonly dim: number) {
     this.pairs = Math.ceil(dim / 2);
     this.blockBytes = this.pairs * screenRowsOf4 * 16;
-    this.outOffset = align16(this.queryOffset + this.pairs * screenQueries * 4);
-    this.matrixOffset = this.outOffset + chunkBlocks * this.outStride;
+    this.tileBytes = align16(limitBytes + this.pairs * screenQueries * 4);
+    this.chunkBlocks = Math.max(1, Math.floor(chunkBytes / this.blockBytes));
+    this.outOffset = (groupQueries / screenQueries) * this.tileBytes;
+    this.matrixOffset = align16(this.outOffset + this.chunkBlocks * (this.outStride + 4) + 4);
     this.epsilon = (2 * (dim + 8)) / 2 ** 24;
     this.kernels = createSimdKernels(this.matrixOffset);
     this.codes = new Int16Array(this.kernels.memory.buffer);
@@ -73,60 +80,93 @@ export class QuantisedScreen {
   }
 
   /**
-   * For up to 4 unit queries, the slots among [0, slots) with `alive[slot] === 1` that may belong to
-   * the exact top k (a superset of it), in slot order.
+   * For each unit query, the slots among [0, slots) with `alive[slot] === 1` that may belong to the
+   * exact top k (a superset of it), in slot order.
    */
   candidates(queries: readonly Float32Array[], slots: number, alive: Uint8Array, k: number): number[][] {
+    const found: number[][] = [];
+    for (let first = 0; first < queries.length; first += groupQueries)
+      found.push(...this.screenGroup(queries.slice(first, first + groupQueries), slots, alive, k));
+    return found;
+  }
+
+  /**
+   * Screens up to `groupQueries` queries GEMM-style: the documents are streamed once per group, in
+   * chunks small enough to stay in the L2 cache while every tile of 4 queries is scored against them,
+   * so memory traffic per query falls by the number of tiles in the group.
+   */
+  private screenGroup(
+    queries: readonly Float32Array[],
+    slots: number,
+    alive: Uint8Array,
+    k: number,
+  ): number[][] {
     const count = queries.length;
+    const tiles = Math.ceil(count / screenQueries);
     const margins = queries.map((query, i) => 2 * this.writeQuery(i, query));
-    for (let i = count; i < screenQueries; i++) this.writeQuery(i, undefined);
+    for (let i = count; i < tiles * screenQueries; i++) this.writeQuery(i, undefined);
     const tops = queries.map(() => new TopK(k));
-    const found = queries.map(() => ({ slots: [] as number[], scores: [] as number[] }));
-    const limits = new Float64Array(screenQueries).fill(Number.POSITIVE_INFINITY);
-    for (let i = 0; i < count; i++) limits[i] = Number.NEGATIVE_INFINITY;
+    const hitSlots = queries.map(() => [] as number[]);
+    const hitScores = queries.map(() => [] as number[]);
+    const limits = new Float64Array(tiles * screenQueries).fill(Number.POSITIVE_INFINITY);
+    limits.fill(Number.NEGATIVE_INFINITY, 0, count);
     const blocks = Math.ceil(slots / blockDocs);
     const ints = this.ints;
-    const scoresPerBlock = screenQueries * blockDocs;
-    for (let first = 0; first < blocks; first += chunkBlocks) {
-      this.writeLimits(limits);
-      const chunk = Math.min(chunkBlocks, blocks - first);
-      this.kernels.screen(0, this.matrixOffset + first * this.blockBytes, chunk, this.pairs, this.outOffset);
-      for (let b = 0; b < chunk; b++) {
-        const base = (this.outOffset + b * this.outStride) / 4;
-        if (ints[base + scoresPerBlock] === 0) continue;
-        const firstSlot = (first + b) * blockDocs;
-        for (let i = 0; i < count; i++) {
-          let limit = limits[i] as number;
-          const top = tops[i] as TopK;
-          const hits = found[i] as { slots: number[]; scores: number[] };
-          for (let r = 0; r < blockDocs; r++) {
-            const score = ints[base + i * blockDocs + r] as number;
-            const slot = firstSlot + r;
-            if (score < limit || slot >= slots || alive[slot] !== 1) continue;
-            hits.slots.push(slot);
-            hits.scores.push(score);
-            top.push(slot, score);
-            limit = top.threshold - (margins[i] as number);
+    // The first chunks are short, so the limits tighten before most scores are scanned in JS.
+    for (
+      let first = 0, span = 2;
+      first < blocks;
+      first += span, span = Math.min(this.chunkBlocks, span * 4)
+    ) {
+      const chunk = Math.min(span, blocks - first);
+      const matrix = this.matrixOffset + first * this.blockBytes;
+      for (let tile = 0; tile < tiles; tile++) {
+        this.writeLimits(tile, limits);
+        this.kernels.screen(tile * this.tileBytes, matrix, chunk, this.pairs, this.outOffset);
+        const last = Math.min(count, (tile + 1) * screenQueries);
+        const listEnd = (this.outOffset + chunk * this.outStride) / 4;
+        const flagged = ((ints[listEnd] as number) / 4 - listEnd - 1) | 0;
+        for (let f = 0; f < flagged; f++) {
+          const b = ints[listEnd + 1 + f] as number;
+          const base = (this.outOffset + b * this.outStride) / 4;
+          const firstSlot = (first + b) * blockDocs;
+          for (let i = tile * screenQueries; i < last; i++) {
+            let limit = limits[i] as number;
+            const top = tops[i] as TopK;
+            const margin = margins[i] as number;
+            const at = base + (i - tile * screenQueries) * blockDocs;
+            for (let r = 0; r < blockDocs; r++) {
+              const score = ints[at + r] as number;
+              const slot = firstSlot + r;
+              if (score < limit || slot >= slots || alive[slot] !== 1) continue;
+              (hitSlots[i] as number[]).push(slot);
+              (hitScores[i] as number[]).push(score);
+              top.push(slot, score);
+              limit = top.threshold - margin;
+            }
+            limits[i] = limit;
           }
-          limits[i] = limit;
         }
       }
     }
-    return found.map((hits, i) =>
-      hits.slots.filter((_, c) => (hits.scores[c] as number) >= (limits[i] as number)),
-    );
+    return hitSlots.map((found, i) => {
+      const scores = hitScores[i] as number[];
+      const limit = limits[i] as number;
+      return found.filter((_, c) => (scores[c] as number) >= limit);
+    });
   }
 
-  /** Writes query i's codes (or zeros) and returns its error bound Δ in integer units. */
+  /** Writes query i's codes (or zeros) into its tile and returns its error bound Δ in integer units. */
   private writeQuery(i: number, unit: Float32Array | undefined): number {
     const codes = this.codes;
-    const base = this.queryOffset / 2;
+    const base = (Math.floor(i / screenQueries) * this.tileBytes + limitBytes) / 2;
+    const lane = i % screenQueries;
     let squaredError = 0;
     for (let x = 0; x < this.pairs * 2; x++) {
       const exact = unit !== undefined && x < this.dim ? (unit[x] as number) * scale : 0;
       const code = Math.round(exact);
       squaredError += (code - exact) * (code - exact);
-      codes[base + ((x >> 1) * screenQueries + i) * 2 + (x & 1)] = code;
+      codes[base + ((x >> 1) * screenQueries + lane) * 2 + (x & 1)] = code;
     }
     const queryError = Math.sqrt(squaredError);
     const docError = this.maxDocError;
@@ -137,12 +177,13 @@ export class QuantisedScreen {
     );
   }
 
-  /** Writes each query's limit as an int32 splatted over 4 lanes (rounded down, clamped to int32). */
-  private writeLimits(limits: Float64Array): void {
+  /** Writes the limits of a tile's queries as int32s splatted over 4 lanes (rounded down, clamped to int32). */
+  private writeLimits(tile: number, limits: Float64Array): void {
+    const base = (tile * this.tileBytes) / 4;
     for (let i = 0; i < screenQueries; i++) {
-      const limit = limits[i] as number;
+      const limit = limits[tile * screenQueries + i] as number;
       const value = limit === Number.POSITIVE_INFINITY ? 2147483647 : Math.max(int32Min, Math.floor(limit));
-      this.ints.fill(value, i * 4, i * 4 + 4);
+      this.ints.fill(value, base + i * 4, base + i * 4 + 4);
     }
   }
 

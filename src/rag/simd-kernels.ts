@@ -81,16 +81,31 @@ function dots1(): KernelSource {
  * - q: Q limits (int32 splatted to 4 lanes, 16 bytes each), then the queries interleaved by pair: the
  *   int32 at q + 16·Q + (p·Q + i)·4 holds query i's dimensions 2p and 2p + 1, so one load32_splat
  *   gives a vector that multiplies every document lane.
- * - out, per block (stride 16·Q·R + 16): Q·R vectors of 4 int32 dot products (query i, documents
- *   4h .. 4h + 3 at (i·R + h)·16), then an int32 flag: 1 when some score reaches its query's limit.
+ * - out, per block (stride 16·Q·R): Q·R vectors of 4 int32 dot products (query i, documents
+ *   4h .. 4h + 3 at (i·R + h)·16). After the last block, at out + blocks·16·Q·R: the address where the
+ *   list that follows ends, then the list: the int32 index of every block in which some score reaches
+ *   its query's limit, in order, so the caller visits only those blocks.
  */
 function screenKernel(queries: number, rowsOf4: number): KernelSource {
-  const [q, m, blocks, pairs, out, j, qp, splat, flag] = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const;
-  const doc = (h: number) => 9 + h;
-  const acc = (i: number, h: number) => 9 + rowsOf4 + i * rowsOf4 + h;
+  const [q, m, blocks, pairs, out, j, qp, block, list, listEnd, splat, flag] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  ] as const;
+  const doc = (h: number) => 12 + h;
+  const acc = (i: number, h: number) => 12 + rowsOf4 + i * rowsOf4 + h;
   const limits = queries * 16;
   const scores = queries * rowsOf4 * 16;
-  const code: number[] = [...op.block, ...op.get(blocks), ...op.i32Eqz, ...op.brIf(0), ...op.loop];
+  const code: number[] = [
+    ...[
+      ...op.get(out),
+      ...op.get(blocks),
+      ...op.i32Const(scores),
+      ...op.i32Mul,
+      ...op.i32Add,
+      ...op.set(listEnd),
+    ],
+    ...[...op.get(listEnd), ...op.i32Const(4), ...op.i32Add, ...op.set(list)],
+    ...[...op.block, ...op.get(blocks), ...op.i32Eqz, ...op.brIf(0), ...op.loop],
+  ];
   for (let i = 0; i < queries; i++)
     for (let h = 0; h < rowsOf4; h++) code.push(...op.v128Zero, ...op.set(acc(i, h)));
   code.push(...op.get(pairs), ...op.set(j), ...op.get(q), ...op.set(qp), ...op.loop);
@@ -123,12 +138,17 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
         ...op.v128Or,
         ...op.set(flag),
       );
-  code.push(...op.get(out), ...op.get(flag), ...op.v128AnyTrue, ...op.i32Store(scores));
-  code.push(...bump(out, scores + 16), ...countDown(blocks), ...op.end, ...op.end);
+  // Appends the block's index to the list without a branch: the store always happens, and the list
+  // grows by one entry only when some score reached its limit.
+  code.push(...op.get(list), ...op.get(block), ...op.i32Store());
+  code.push(...op.get(list), ...op.get(flag), ...op.v128AnyTrue, ...op.i32Const(2), ...op.i32Shl);
+  code.push(...op.i32Add, ...op.set(list), ...bump(block, 1));
+  code.push(...bump(out, scores), ...countDown(blocks), ...op.end, ...op.end);
+  code.push(...op.get(listEnd), ...op.get(list), ...op.i32Store());
   return {
     name: `screen${queries}x${rowsOf4}`,
     locals: [
-      [2, i32],
+      [5, i32],
       [2 + rowsOf4 + queries * rowsOf4, v128],
     ],
     code,

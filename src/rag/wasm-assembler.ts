@@ -47,6 +47,7 @@ export const op = {
   i32Const: (value: number) => [0x41, ...sleb(value)],
   i32Add: [0x6a],
   i32Sub: [0x6b],
+  i32Mul: [0x6c],
   i32Shl: [0x74],
   i32Eqz: [0x45],
   f32Add: [0x92],

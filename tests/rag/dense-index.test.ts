@@ -115,3 +115,47 @@ test("batched search handles k = 0, k beyond the live documents, an empty index 
   assert.deepEqual(all[0], index.search(query, 10));
   assert.deepEqual(all[1], all[0]);
 });
+
+test("batched search equals one-at-a-time search and a brute-force sort on many random cases, across tile, group and chunk edges", () => {
+  const rng = createRng(31);
+  for (let trial = 0; trial < 40; trial++) {
+    // Dimensions that are and are not multiples of the 2-dim int16 pairs and 4-float SIMD lanes, up to
+    // 400 (a few hundred documents span several L2-sized screening chunks); document counts that are
+    // not multiples of the 8-document blocks; query counts around the 4-query tiles and 32-query groups.
+    const dim = [1, 2, 3, 5, 8, 17, 64, 100, 257, 400][trial % 10] as number;
+    const n = 1 + Math.floor(rng.next() * (dim > 200 ? 1500 : 400));
+    const k = [1, 3, 10, 40][trial % 4] as number;
+    const queryCount = [1, 3, 4, 5, 31, 32, 33, 70][trial % 8] as number;
+    const index = new DenseIndex(dim, 2);
+    const rows: (Float32Array | undefined)[] = [];
+    for (let slot = 0; slot < n; slot++) {
+      // Every fifth row repeats an earlier one, so exact ties must be broken by slot.
+      const row =
+        slot % 5 === 4 && slot > 4 ? (rows[slot - 3] ?? randomVector(rng, dim)) : randomVector(rng, dim);
+      rows.push(row);
+      index.add(slot, row);
+    }
+    for (let slot = trial % 3; slot < n; slot += 9) {
+      index.remove(slot);
+      rows[slot] = undefined;
+    }
+    const queries = Array.from({ length: queryCount }, (_, q) =>
+      q % 3 === 0 && rows[q] !== undefined ? (rows[q] as Float32Array) : randomVector(rng, dim),
+    );
+    const batched = index.searchBatch(queries, k);
+    assert.equal(batched.length, queryCount);
+    queries.forEach((query, q) => {
+      const single = index.search(query, k);
+      assert.deepEqual(batched[q], single, `trial ${trial} (dim ${dim}, n ${n}, k ${k}) query ${q}`);
+      const want = bruteForce(rows, query, k);
+      assert.equal(single.length, want.length);
+      single.forEach((hit, r) => {
+        assert.ok(
+          Math.abs(hit.score - (want[r]?.score as number)) < 1e-5,
+          `trial ${trial} query ${q} rank ${r + 1}`,
+        );
+        assert.notEqual(rows[hit.slot], undefined, "a removed row was returned");
+      });
+    });
+  }
+});
