@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { loadDataset, makeSplit } from "../src/data/index.js";
 import type { Split } from "../src/data/types.js";
 import { finetuneSystem } from "../src/finetune/index.js";
+import { benchModel, cnnModel, cnnRows } from "./finetune-models.js";
 import {
   alternate,
   type Contestant,
@@ -88,19 +89,6 @@ function exportSplit(name: string, data: Split): string {
   return file;
 }
 
-const benchModel = {
-  model: "bag",
-  init: "random",
-  hidden: 0,
-  dropout: 0,
-  epochs: 2,
-  patience: 100,
-  vocabSize: 20000,
-  maxTokens: 256,
-  batchSize: 64,
-  optimizer: "adam",
-  learningRate: 0.005,
-};
 const cnnOnly = process.env.EXPBOOK_BENCH_FINETUNE === "cnn";
 const ratios: [Map<string, number[]>, string, string][] = [];
 try {
@@ -139,9 +127,8 @@ try {
       `expbook embedding-bag frozen table (1 run): examples_per_s=${frozen.rate.toFixed(0)}\n`,
     );
   }
-  const cnnSplit = { ...split, train: split.train.slice(0, 1024) };
+  const cnnSplit = { ...split, train: split.train.slice(0, cnnRows) };
   const cnnFile = exportSplit("cnn-train.jsonl", cnnSplit);
-  const cnnModel = { ...benchModel, model: "cnn", hidden: 64, kernelSize: 3, epochs: 1 };
   const cnnArgs = ["--epochs", "1", "--limit", String(cnnSplit.train.length)];
   let cnnBackend = "";
   const cnnFigures = await alternate(

@@ -1,3 +1,5 @@
+import { header } from "./embedding-kernels.js";
+import { TableMemory } from "./table-memory.js";
 import type { EncodedTexts } from "./vocabulary.js";
 
 /** Optimisers the embedding table implements sparsely (only rows a batch touches are updated). */
@@ -25,33 +27,34 @@ const epsilon = 1e-7;
 export class EmbeddingTable {
   readonly rows: number;
   readonly dim: number;
-  readonly weights: Float32Array;
   private readonly options: SparseOptimizerOptions;
-  private readonly grad: Float32Array;
-  private readonly touched: Int32Array;
-  private readonly mark: Uint8Array;
   private touchedCount = 0;
-  private readonly first: Float32Array | undefined;
-  private readonly second: Float32Array | undefined;
   private step = 0;
-  private readonly scaledRow: Float64Array;
+  private readonly memory: TableMemory;
 
+  /** A table holding a copy of `weights` (`rows × dim`, row-major). */
   constructor(weights: Float32Array, dim: number, options: SparseOptimizerOptions) {
-    this.weights = weights;
     this.dim = dim;
     this.rows = weights.length / dim;
     this.options = options;
-    this.grad = new Float32Array(weights.length);
-    this.touched = new Int32Array(this.rows);
-    this.mark = new Uint8Array(this.rows);
-    this.scaledRow = new Float64Array(dim);
-    this.first = options.optimizer === "adam" ? new Float32Array(weights.length) : undefined;
-    this.second = options.optimizer === "sgd" ? undefined : new Float32Array(weights.length);
+    this.memory = new TableMemory(this.rows, dim);
+    this.memory.view().weights.set(weights);
+  }
+
+  /** The weights, `rows × dim` row-major: a view of the table's memory to read or set now, not to keep. */
+  get weights(): Float32Array {
+    return this.memory.view().weights;
   }
 
   /** Mean of each selected text's token vectors (`rows.length × dim`); a zero vector for an empty text. */
   meanBag(texts: EncodedTexts, rows: readonly number[]): Float32Array {
-    const { dim, weights } = this;
+    const { dim, memory } = this;
+    if (memory.kernels) {
+      const batch = memory.stageBatch(texts, rows);
+      memory.kernels.bagGather(batch.counts, batch.ids, batch.rows, rows.length, 0);
+      return memory.floatsAt(batch.rows, rows.length * dim);
+    }
+    const { weights } = memory.view();
     const { ids, offsets } = texts;
     const out = new Float32Array(rows.length * dim);
     for (let b = 0; b < rows.length; b++) {
@@ -76,7 +79,8 @@ export class EmbeddingTable {
    * padding; positions outside the text are zeros). Shape `(rows.length · length) × (width · dim)`.
    */
   windows(texts: EncodedTexts, rows: readonly number[], length: number, width: number): Float32Array {
-    const { dim, weights } = this;
+    const { dim } = this;
+    const { weights } = this.memory.view();
     const span = width * dim;
     const before = Math.floor((width - 1) / 2);
     const out = new Float32Array(rows.length * length * span);
@@ -96,20 +100,27 @@ export class EmbeddingTable {
     return out;
   }
 
-  private touch(id: number): number {
-    if (this.mark[id] === 0) {
-      this.mark[id] = 1;
-      this.touched[this.touchedCount++] = id;
+  private touch(id: number, mark: Uint8Array, touched: Int32Array): number {
+    if (mark[id] === 0) {
+      mark[id] = 1;
+      touched[this.touchedCount++] = id;
     }
     return id * this.dim;
   }
 
   /** Backward of `meanBag`: scatters each text's pooled gradient / its length onto its token rows. */
   accumulateBag(texts: EncodedTexts, rows: readonly number[], pooledGrad: Float32Array): void {
-    const { dim, grad, mark, touched } = this;
+    const { dim, memory } = this;
+    if (memory.kernels) {
+      const batch = memory.stageBatch(texts, rows, pooledGrad);
+      memory.view().i32[header.touchedCount / 4] = this.touchedCount;
+      memory.kernels.bagScatter(batch.counts, batch.ids, batch.rows, rows.length, 0);
+      this.touchedCount = memory.view().i32[header.touchedCount / 4] as number;
+      return;
+    }
+    const { grad, mark, touched, scaled } = memory.view();
     const { ids, offsets } = texts;
     // The scaled gradient in doubles, so each add is the same double sum, rounded once, as before.
-    const scaled = this.scaledRow;
     let touchedCount = this.touchedCount;
     for (let b = 0; b < rows.length; b++) {
       const row = rows[b] as number;
@@ -146,7 +157,8 @@ export class EmbeddingTable {
     windowGrad: Float32Array,
     windowIndices?: Int32Array,
   ): void {
-    const { dim, grad } = this;
+    const { dim } = this;
+    const { grad, mark, touched } = this.memory.view();
     const span = width * dim;
     const before = Math.floor((width - 1) / 2);
     // Every token row of the texts counts as touched, as in the dense case, even where its gradient is
@@ -154,7 +166,7 @@ export class EmbeddingTable {
     for (const row of rows) {
       const start = texts.offsets[row] as number;
       const end = Math.min(texts.offsets[row + 1] as number, start + length);
-      for (let t = start; t < end; t++) this.touch(texts.ids[t] as number);
+      for (let t = start; t < end; t++) this.touch(texts.ids[t] as number, mark, touched);
     }
     const windowCount = windowIndices ? windowIndices.length : rows.length * length;
     for (let k = 0; k < windowCount; k++) {
@@ -167,7 +179,7 @@ export class EmbeddingTable {
       if (p >= count) continue;
       // Slot j of the window at position p holds token t = p + j - before.
       for (let j = Math.max(0, before - p); j < width && p + j - before < count; j++) {
-        const offset = this.touch(texts.ids[start + p + j - before] as number);
+        const offset = this.touch(texts.ids[start + p + j - before] as number, mark, touched);
         const base = k * span + j * dim;
         for (let i = 0; i < dim; i++)
           grad[offset + i] = (grad[offset + i] as number) + (windowGrad[base + i] as number);
@@ -177,19 +189,33 @@ export class EmbeddingTable {
 
   /** Applies one lazy optimiser step to the touched rows and clears their gradients. */
   applyUpdate(): void {
-    const { dim, grad, weights, first, second, touched, mark } = this;
+    const { dim, memory } = this;
+    const { grad, weights, first, second, touched, mark, i32, f64 } = memory.view();
     const { optimizer, learningRate, weightDecay } = this.options;
     this.step++;
     const stepSize = learningRate / (1 - beta1 ** this.step);
     const secondCorrection = 1 / (1 - beta2 ** this.step);
     const count = this.touchedCount;
     this.touchedCount = 0;
+    if (optimizer === "adam" && memory.kernels) {
+      i32[header.touchedCount / 4] = count;
+      f64[header.weightDecay / 8] = weightDecay;
+      f64[header.beta1 / 8] = beta1;
+      f64[header.oneMinusBeta1 / 8] = 1 - beta1;
+      f64[header.beta2 / 8] = beta2;
+      f64[header.oneMinusBeta2 / 8] = 1 - beta2;
+      f64[header.stepSize / 8] = stepSize;
+      f64[header.secondCorrection / 8] = secondCorrection;
+      f64[header.epsilon / 8] = epsilon;
+      memory.kernels.lazyAdam(0, 0, 0, 0, 0);
+      return;
+    }
     // One loop per optimiser keeps the hot loops branch-free.
     for (let k = 0; k < count; k++) {
       const id = touched[k] as number;
       mark[id] = 0;
       const end = (id + 1) * dim;
-      if (optimizer === "adam" && first && second) {
+      if (optimizer === "adam") {
         for (let i = id * dim; i < end; i++) {
           const g = (grad[i] as number) + weightDecay * (weights[i] as number);
           grad[i] = 0;
@@ -199,7 +225,7 @@ export class EmbeddingTable {
           second[i] = v;
           weights[i] = (weights[i] as number) - (stepSize * m) / (Math.sqrt(v * secondCorrection) + epsilon);
         }
-      } else if (optimizer === "rmsprop" && second) {
+      } else if (optimizer === "rmsprop") {
         for (let i = id * dim; i < end; i++) {
           const g = (grad[i] as number) + weightDecay * (weights[i] as number);
           grad[i] = 0;
