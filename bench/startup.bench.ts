@@ -11,17 +11,12 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { openTracker } from "../src/tracker/index.js";
 import { importLoads } from "../tests/helpers/import-loads.js";
+import { benchFlag } from "./bench-flag.js";
 import { line } from "./print.js";
 
 const repo = new URL("../", import.meta.url).pathname;
-// `--name=value` only: bench/index.ts takes every argument without a leading "-" as a benchmark name.
-const flag = (name: string): string | undefined =>
-  process.argv
-    .slice(2)
-    .find((arg) => arg.startsWith(`--${name}=`))
-    ?.slice(name.length + 3);
-const against = flag("against") ?? "HEAD^";
-const runs = Number(flag("runs") ?? 9);
+const against = benchFlag("against") ?? "HEAD^";
+const runs = Number(benchFlag("runs") ?? 9);
 // CPU time (user + system) of the waited-for children, from /proc (Linux; 10 ms ticks): on a busy
 // machine it shows what the wall clock would be without the contention.
 const childCpuMs = (): number => {

@@ -12,18 +12,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { benchFlag } from "./bench-flag.js";
 import { line } from "./print.js";
 
 const repo = new URL("../", import.meta.url).pathname;
-// `--name=value` only: bench/index.ts takes every argument without a leading "-" as a benchmark name.
-const flag = (name: string): string | undefined =>
-  process.argv
-    .slice(2)
-    .find((arg) => arg.startsWith(`--${name}=`))
-    ?.slice(name.length + 3);
-const studyPath = flag("study") ?? "experiments/spam-ft-vs-rag.json";
-const workers = flag("workers");
-const vs = flag("vs") ?? "HEAD~1";
+const studyPath = benchFlag("study") ?? "experiments/spam-ft-vs-rag.json";
+const workers = benchFlag("workers");
+const vs = benchFlag("vs") ?? "HEAD~1";
 const load = (): string =>
   loadavg()
     .map((value) => value.toFixed(2))
