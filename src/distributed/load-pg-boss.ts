@@ -1,4 +1,5 @@
 import { DependencyError } from "../util/errors.js";
+import { isMissingPackage } from "../util/missing-package.js";
 
 /** The command that installs the queue engine in a researcher's project. */
 export const PG_BOSS_INSTALL = "npm install pg-boss";
@@ -12,11 +13,7 @@ export async function loadPgBoss(): Promise<typeof import("pg-boss")> {
   try {
     return await import("pg-boss");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const absent =
-      (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
-      (error as Error).message.includes("'pg-boss'");
-    if (!absent) throw error;
+    if (!isMissingPackage(error, "pg-boss")) throw error;
     throw new DependencyError(
       `distributed studies need the optional package pg-boss (the job queue, Node ≥ 22.12), which is not installed; run \`${PG_BOSS_INSTALL}\` in your project`,
     );

@@ -1,4 +1,5 @@
 import { DependencyError } from "./errors.js";
+import { isMissingPackage } from "./missing-package.js";
 
 /**
  * Loads danfojs, the optional peer behind data frames, on first use (it pulls in its own
@@ -11,10 +12,7 @@ export async function loadDanfo(feature: string): Promise<typeof import("danfojs
   try {
     return await import("danfojs");
   } catch (error) {
-    const absent =
-      (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" &&
-      (error as Error).message.includes("'danfojs'");
-    if (!absent) throw error;
+    if (!isMissingPackage(error, "danfojs")) throw error;
     throw new DependencyError(
       `${feature} needs the optional package danfojs, which is not installed; run \`npm install danfojs\` in your project`,
     );
