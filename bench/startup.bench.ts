@@ -4,7 +4,7 @@
 // temporary folder in the same run. The two sides alternate; best and median of N (`--runs=N`, default 9).
 // Each import also prints how many modules it loads on both sides (a count the machine's load cannot move).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -52,17 +52,23 @@ function entryFile(root: string, subpath: string): string {
 }
 
 const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+/** Builds a checkout's dist/ as that commit's `npm test` does: scripts/build.mjs (bundled), else `tsc`. */
+function buildDist(root: string): void {
+  const script = join(root, "scripts", "build.mjs");
+  if (existsSync(script)) mustRun(process.execPath, [script], { cwd: root });
+  else mustRun(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")]);
+}
 const work = mkdtempSync(join(tmpdir(), "expbook-bench-startup-"));
 try {
   // This checkout, built as `npm test` builds it, and the other commit unpacked beside it, sharing
   // node_modules (the dependencies the two commits load are the same packages).
-  mustRun(process.execPath, [tsc, "-p", join(repo, "tsconfig.build.json")]);
+  buildDist(repo);
   const commit = mustRun("git", ["rev-parse", "--short", against], { cwd: repo }).toString().trim();
   const other = join(work, `expbook-${commit}`);
   mkdirSync(other);
   mustRun("tar", ["-x", "-C", other], { input: mustRun("git", ["archive", against], { cwd: repo }) });
   symlinkSync(join(repo, "node_modules"), join(other, "node_modules"), "dir");
-  mustRun(process.execPath, [tsc, "-p", join(other, "tsconfig.build.json")]);
+  buildDist(other);
 
   // A store of 100 finished runs with params, summaries and short series.
   const store = join(work, "store");

@@ -13,9 +13,9 @@ if (existsSync(join(root, "src", "index.ts")) && existsSync(join(root, "node_mod
   } catch (error) {
     console.warn(`expbook postinstall: could not link node_modules/expbook (${error.message})`);
   }
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  if (existsSync(tsc)) {
-    const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  const esbuild = join(root, "node_modules", "esbuild");
+  if (existsSync(join(root, "scripts", "build.mjs")) && existsSync(esbuild)) {
+    const result = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
     if (result.status !== 0) console.warn("expbook postinstall: building dist/ failed; run `npm run build`");
   }
 }

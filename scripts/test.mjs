@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The test command: typecheck, lint, build dist/ (for notebooks), then every tests/**/*.test.ts
+// The test command: typecheck, lint, build dist/ (scripts/build.mjs; for notebooks and the CLI), then every tests/**/*.test.ts
 // through node:test + tsx. Extra arguments are test files to run instead of all.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -25,7 +25,7 @@ if (only.length === 0) {
   run("npx", ["--no-install", "tsc", "--noEmit", "-p", "."]);
   run("npx", ["--no-install", "biome", "check", "src", "tests", "bench", "scripts"]);
 }
-run("npx", ["--no-install", "tsc", "-p", "tsconfig.build.json"]);
+run(process.execPath, ["scripts/build.mjs"]);
 const files = only.length > 0 ? only : findTests("tests");
 run(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], {
   env: { ...process.env, EXPBOOK_TEST: "1" },

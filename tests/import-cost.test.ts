@@ -6,10 +6,11 @@ import { test } from "node:test";
 import { importing } from "./helpers/import-loads.js";
 
 // What each entry must leave for first use: a name (for the failure message) and the `loaded URL` lines
-// that would show it was loaded at import.
+// (packages, built-ins) or `source src/…` lines (our modules inside the bundled files of dist/) that
+// would show it was loaded at import.
 const lazy = {
   lowdb: /\/node_modules\/(lowdb|steno)\//,
-  "the file store": /\/dist\/tracker\/file-store\//,
+  "the file store": /^source src\/tracker\/file-store\//,
   papaparse: /\/node_modules\/papaparse\//,
   "TensorFlow.js or danfojs": /\/node_modules\/(@tensorflow|danfojs)\//,
   "node:child_process": /^loaded node:child_process$/,
@@ -30,7 +31,7 @@ function assertNotLoaded(entry: string, loaded: string[], names: (keyof typeof l
 test('import "expbook/tracker" loads no lowdb, file store, papaparse, tfjs, child_process or crypto; all work at first use', () => {
   const store = mkdtempSync(join(tmpdir(), "expbook-import-cost-"));
   try {
-    const { loaded, stdout } = importing(
+    const { loaded, sources, stdout } = importing(
       "tracker/index.js",
       `const tracker = await m.openTracker({ store: ${JSON.stringify(store)} });
 // Two runs with test predictions, so the paired tests (stats and metrics) run at first use.
@@ -55,7 +56,7 @@ console.log(JSON.stringify({
   commit: m.captureEnvironment().gitCommit,
 }));`,
     );
-    assertNotLoaded("tracker/index.js", loaded, Object.keys(lazy) as (keyof typeof lazy)[]);
+    assertNotLoaded("tracker/index.js", [...loaded, ...sources], Object.keys(lazy) as (keyof typeof lazy)[]);
     const seen = JSON.parse(stdout) as Record<string, unknown>;
     assert.equal(seen.runs, 2);
     assert.equal(seen.loss, 1);
@@ -73,7 +74,7 @@ test('import "expbook" loads no lowdb, file store, papaparse or tfjs; a CSV data
   try {
     const csv = join(dir, "rows.csv");
     writeFileSync(csv, "text,label\nfree money,spam\nlunch at noon,ham\nwin a prize,spam\n");
-    const { loaded, stdout } = importing(
+    const { loaded, sources, stdout } = importing(
       "index.js",
       `const dataset = await m.loadDataset(${JSON.stringify(csv)}, { text: "text", label: "label" });
 const tracker = await m.openTracker({ store: ${JSON.stringify(join(dir, "store"))} });
@@ -81,7 +82,11 @@ const run = await tracker.startRun({ experiment: "lazy", params: {}, seed: 1 });
 await run.finish();
 console.log(JSON.stringify({ rows: dataset.rows.length, runs: (await tracker.runs()).length }));`,
     );
-    assertNotLoaded("index.js", loaded, ["lowdb", "the file store", "papaparse", "TensorFlow.js or danfojs"]);
+    assertNotLoaded(
+      "index.js",
+      [...loaded, ...sources],
+      ["lowdb", "the file store", "papaparse", "TensorFlow.js or danfojs"],
+    );
     assert.deepEqual(JSON.parse(stdout), { rows: 3, runs: 1 });
   } finally {
     rmSync(dir, { recursive: true, force: true });

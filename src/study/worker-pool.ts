@@ -25,7 +25,8 @@ export interface PoolOptions {
 
 function spawnWorker(): ChildProcess {
   const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(fromSource ? "./worker-main.ts" : "./worker-main.js", import.meta.url);
+  // From ../study/: this module is in src/study/ in a checkout and in a bundled chunk of dist/ once built.
+  const entry = new URL(fromSource ? "../study/worker-main.ts" : "../study/worker-main.js", import.meta.url);
   const execArgv = fromSource ? ["--import", import.meta.resolve("tsx")] : [];
   return fork(entry.pathname, [], { execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] });
 }

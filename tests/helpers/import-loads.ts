@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const dist = new URL("../../dist/", import.meta.url);
 // Registers a resolve hook that prints every module URL the import loads (on stderr).
@@ -14,7 +16,21 @@ const register = `data:text/javascript,${encodeURIComponent(
 export interface ImportLoads {
   /** `loaded URL` lines, one per resolved import (ours, packages and `node:` built-ins; repeats kept). */
   loaded: string[];
+  /**
+   * `source src/…` lines, one per source module held by a loaded file of dist/ (from its source map):
+   * dist/ is bundled, so one loaded file may hold many of our modules.
+   */
+  sources: string[];
   stdout: string;
+}
+
+/** The source modules (`source src/…`) a built file of dist/ holds, from its source map. */
+function sourcesOf(url: string): string[] {
+  if (!url.startsWith("file:") || !url.includes("/dist/")) return [];
+  const map = `${fileURLToPath(url)}.map`;
+  if (!existsSync(map)) return [];
+  const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
+  return sources.map((source) => `source ${source.slice(source.lastIndexOf("src/"))}`);
 }
 
 /**
@@ -22,8 +38,10 @@ export interface ImportLoads {
  * runs `then` (an ES module body that may await and print; `cwd` is its working directory).
  */
 export function importing(entry: string, then: string, cwd?: string): ImportLoads {
-  const loads = importLoads(new URL(entry, dist).href, then, cwd);
-  assert.ok(loads.loaded.length > 10, loads.loaded.join("\n"));
+  const url = new URL(entry, dist).href;
+  const loads = importLoads(url, then, cwd);
+  assert.ok(loads.loaded.includes(`loaded ${url}`), loads.loaded.join("\n"));
+  assert.ok(loads.sources.length > 0, `dist/${entry} has no source map: build with scripts/build.mjs`);
   return loads;
 }
 
@@ -39,5 +57,6 @@ ${then}`;
   assert.equal(result.status, 0, result.stderr);
   const [before] = result.stderr.split("imported\n");
   const loaded = (before ?? "").split("\n").filter((line) => line.startsWith("loaded "));
-  return { loaded, stdout: result.stdout };
+  const sources = [...new Set(loaded)].flatMap((line) => sourcesOf(line.slice("loaded ".length)));
+  return { loaded, sources, stdout: result.stdout };
 }
