@@ -110,14 +110,18 @@ function groupPlugin(groupList) {
         const loaded = own === -1 ? groupList : groupList.slice(0, own + 1);
         // Written before the first line, so line numbers (and the source map) stay as they are.
         let prefix = (own === -1 ? groupList : groupList.slice(0, own)).map(importOf).join("");
+        // A lazy `import()` of a module this file's groups load statically (not a type's `typeof import`).
         let count = 0;
-        text = text.replace(/\bimport\((["'])(\.{1,2}\/[^"']+)\1\)/g, (whole, _quote, specifier) => {
-          const target = resolve(dirname(args.path), specifier.replace(/\.js$/, ".ts"));
-          if (!loaded.some((group) => group.members.has(target))) return whole;
-          const name = `__expbookStatic${count++}`;
-          prefix += `import * as ${name} from ${JSON.stringify(specifier)};`;
-          return `Promise.resolve(${name})`;
-        });
+        text = text.replace(
+          /(?<!typeof\s*)\bimport\((["'])(\.{1,2}\/[^"']+)\1\)/g,
+          (whole, _quote, specifier) => {
+            const target = resolve(dirname(args.path), specifier.replace(/\.js$/, ".ts"));
+            if (!loaded.some((group) => group.members.has(target))) return whole;
+            const name = `__expbookStatic${count++}`;
+            prefix += `import * as ${name} from ${JSON.stringify(specifier)};`;
+            return `Promise.resolve(${name})`;
+          },
+        );
         return { contents: prefix + text, loader: "ts" };
       });
     },
