@@ -2,7 +2,8 @@
 // (< 150 ms), `import "expbook"` (< 400 ms) and `node bin/expbook.js ls` over 100 runs (< 400 ms), each
 // against the same command at another commit (default: the parent commit; `--against=REV`) built in a
 // temporary folder in the same run. The two sides alternate; best and median of N (`--runs=N`, default 9).
-// Each import also prints how many modules it loads on both sides (a count the machine's load cannot move).
+// Each import also prints how many files it loads on both sides (a count the machine's load cannot move; a
+// bundled dist/ holds many modules in one file).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -94,12 +95,12 @@ try {
     "-e",
     `await import(${JSON.stringify(entryUrl(root, subpath))})`,
   ];
-  // How many modules an import loads does not depend on the machine's load, and start-up cost is mostly
+  // How many files an import loads does not depend on the machine's load, and start-up cost is mostly
   // per module (resolve, read, compile): the figure to compare on a busy machine.
   const moduleCount = (url: string): string => {
     const loaded = [...new Set(importLoads(url, "", work).loaded)];
     const builtins = loaded.filter((entry) => entry.startsWith("loaded node:")).length;
-    return `${loaded.length - builtins} modules + ${builtins} built-ins`;
+    return `${loaded.length - builtins} files + ${builtins} built-ins`;
   };
   const cases = [
     {
