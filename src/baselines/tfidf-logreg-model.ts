@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { z } from "zod";
 import type { Example } from "../data/types.js";
 import type { Prediction } from "../systems/system.js";
@@ -10,8 +11,12 @@ import { textOf } from "./text-of.js";
 import { type TfidfVectorizer, tfidfRow } from "./tfidf-vectorizer.js";
 import { lazySchema } from "../util/lazy-schema.js";
 
-/** File name of a tfidf-logreg run's fitted model inside its artifact folder. */
-export const tfidfLogregArtifact = "tfidf-logreg.json";
+/**
+ * File name of a tfidf-logreg run's fitted model inside its artifact folder: gzipped JSON (a quarter of
+ * the bytes). Runs saved before it have the same JSON uncompressed, `tfidf-logreg.json`, which loads too.
+ */
+export const tfidfLogregArtifact = "tfidf-logreg.json.gz";
+const plainArtifact = "tfidf-logreg.json";
 
 const format = "expbook-tfidf-logreg/1";
 
@@ -43,7 +48,7 @@ const modelFile = lazySchema(({ z }) => {
     .strict();
 });
 
-/** Writes the fitted model as `DIR/tfidf-logreg.json` (atomically); returns the file name. */
+/** Writes the fitted model as `DIR/tfidf-logreg.json.gz` (atomically); returns the file name. */
 export function saveTfidfLogregModel(dir: string, model: TfidfLogregModel): string {
   const terms: string[] = new Array(model.vectorizer.vocabulary.size);
   for (const [term, col] of model.vectorizer.vocabulary) terms[col] = term;
@@ -74,22 +79,24 @@ export function saveTfidfLogregModel(dir: string, model: TfidfLogregModel): stri
   mkdirSync(dir, { recursive: true });
   const path = join(dir, tfidfLogregArtifact);
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(file)}\n`);
+  writeFileSync(temp, gzipSync(`${JSON.stringify(file)}\n`));
   renameSync(temp, path);
   return tfidfLogregArtifact;
 }
 
 /** Loads the model `saveTfidfLogregModel` wrote in `dir`; a missing or damaged file is a ModelError. */
 export function loadTfidfLogregModel(dir: string): TfidfLogregModel {
-  const path = join(dir, tfidfLogregArtifact);
+  const packed = join(dir, tfidfLogregArtifact);
+  const path = existsSync(packed) ? packed : join(dir, plainArtifact);
   if (!existsSync(path)) {
     throw new ModelError(
-      `no fitted model at ${path}; the run predates saved tfidf-logreg models — fit it again (expbook rerun)`,
+      `no fitted model at ${packed}; the run predates saved tfidf-logreg models — fit it again (expbook rerun)`,
     );
   }
   let parsed: z.output<typeof modelFile>;
   try {
-    parsed = modelFile.parse(JSON.parse(readFileSync(path, "utf8")));
+    const bytes = readFileSync(path);
+    parsed = modelFile.parse(JSON.parse((path === packed ? gunzipSync(bytes) : bytes).toString("utf8")));
   } catch {
     throw new ModelError(`${path} is not a readable tfidf-logreg model; fit the run again`);
   }

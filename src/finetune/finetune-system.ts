@@ -3,12 +3,12 @@ import { f1Score, meanAbsoluteError } from "../metrics/index.js";
 import type { SystemContext, SystemDefinition, SystemOutput } from "../systems/system.js";
 import { defineSystem } from "../systems/define-system.js";
 import { ModelError } from "../util/errors.js";
-import { createRng, type Rng } from "../util/random.js";
+import { createRng } from "../util/random.js";
 import { selectBackend } from "./backend.js";
 import { EmbeddingTable } from "./embedding-table.js";
 import { FinetunedModel, type ModelMeta, softmax } from "./finetuned-model.js";
 import { fitNetwork, type ValidationScore } from "./fit-network.js";
-import { saveModel } from "./model-artifact.js";
+import { type EmbeddingBase, saveModel } from "./model-artifact.js";
 import { trainingBudget } from "./training-budget.js";
 import {
   initialHeadWeights,
@@ -19,13 +19,9 @@ import {
   type NetworkTargets,
 } from "./network.js";
 import { type FinetuneParams, finetuneParams } from "./params.js";
-import { loadPretrainedVectors } from "../embeddings/pretrained-vectors.js";
 import type { Vocabulary } from "./vocabulary.js";
-import { cachedEncoding, cachedPretrainedRows, cachedVocabulary } from "./cached-inputs.js";
-
-const embeddingDim = 100;
-// Random initialisation matches the pretrained vectors' scale (their standard deviation is ~0.54).
-const randomInitScale = 0.5;
+import { cachedEncoding, cachedVocabulary } from "./cached-inputs.js";
+import { embeddingDim, initialEmbeddingTable } from "./initial-table.js";
 
 function chooseModel(context: SystemContext<FinetuneParams>): "bag" | "cnn" | "mlp" {
   const tabular =
@@ -40,42 +36,6 @@ function chooseModel(context: SystemContext<FinetuneParams>): "bag" | "cnn" | "m
     throw new ModelError(`model ${model} needs text examples; use model=mlp for a tabular dataset`);
   }
   return model;
-}
-
-async function initialTable(vocabulary: Vocabulary, params: FinetuneParams, rng: Rng) {
-  const weights = new Float32Array(vocabulary.words.length * embeddingDim);
-  let found = 0;
-  if (params.init === "glove") {
-    const vectors = await loadPretrainedVectors();
-    if (vectors.dim !== embeddingDim)
-      throw new ModelError(`pretrained vectors have ${vectors.dim} dimensions, expected 100`);
-    const missing: number[] = [];
-    let sum = 0;
-    let sumSquares = 0;
-    const pretrained = cachedPretrainedRows(vocabulary, vectors);
-    vocabulary.words.forEach((_, row) => {
-      if (pretrained.found[row] !== 1) {
-        missing.push(row);
-        return;
-      }
-      const vector = pretrained.rows.subarray(row * embeddingDim, (row + 1) * embeddingDim);
-      weights.set(vector, row * embeddingDim);
-      for (const value of vector) {
-        sum += value;
-        sumSquares += value * value;
-      }
-      found++;
-    });
-    const count = found * embeddingDim;
-    const scale =
-      count > 0 ? Math.sqrt(Math.max(sumSquares / count - (sum / count) ** 2, 1e-8)) : randomInitScale;
-    for (const row of missing) {
-      for (let j = 0; j < embeddingDim; j++) weights[row * embeddingDim + j] = rng.normal() * scale;
-    }
-  } else {
-    for (let i = 0; i < weights.length; i++) weights[i] = rng.normal() * randomInitScale;
-  }
-  return { weights, coverage: vocabulary.words.length > 0 ? found / vocabulary.words.length : 0 };
 }
 
 function featureStats(
@@ -194,6 +154,7 @@ async function runFinetune(context: SystemContext<FinetuneParams>): Promise<Syst
   const summary: Record<string, number | string | boolean> = { backend, tfjs_version: tfjsVersion, model };
   let table: EmbeddingTable | undefined;
   let vocabulary: Vocabulary | undefined;
+  let embeddingBase: EmbeddingBase | undefined;
   if (model === "mlp") {
     const names = context.featureNames ?? [];
     const { means, stds } = featureStats(context.train, names);
@@ -205,7 +166,9 @@ async function runFinetune(context: SystemContext<FinetuneParams>): Promise<Syst
       params.vocabSize,
     );
     meta.vocabulary = vocabulary.words;
-    const { weights, coverage } = await initialTable(vocabulary, params, rng.fork("embedding"));
+    // The first draw of the run's rng, so that loadModel can replay it as createRng(seed).fork("embedding").
+    const { weights, coverage } = await initialEmbeddingTable(vocabulary, params.init, rng.fork("embedding"));
+    embeddingBase = { init: params.init, seed: context.seed, weights };
     table = new EmbeddingTable(weights, embeddingDim, {
       optimizer: params.optimizer,
       learningRate: params.learningRate,
@@ -274,7 +237,7 @@ async function runFinetune(context: SystemContext<FinetuneParams>): Promise<Syst
       context.test,
       finetuned.outputs(testInputs, context.test.length),
     );
-    saveModel(context.artifactDir, meta, network.weights());
+    saveModel(context.artifactDir, meta, network.weights(), embeddingBase);
     Object.assign(summary, {
       epochs_run: fit.epochsRun,
       epochs_planned: budget.epochs,

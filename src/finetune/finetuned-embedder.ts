@@ -14,7 +14,7 @@ export async function loadFinetunedEmbedder(modelDir: string, name: string): Pro
     import("./vocabulary.js"),
   ]);
   await selectBackend();
-  const model = loadModel(modelDir);
+  const model = await loadModel(modelDir);
   const table = model.network.table;
   if (table === undefined || model.meta.vocabulary === undefined) {
     model.dispose();

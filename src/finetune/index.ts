@@ -10,7 +10,7 @@ export {
   fitNetwork,
   isOverfitting,
 } from "./fit-network.js";
-export { loadModel, modelFiles, saveModel } from "./model-artifact.js";
+export { type EmbeddingBase, loadModel, modelFiles, saveModel } from "./model-artifact.js";
 export { type FinetuneParams, finetuneParams } from "./params.js";
 export { maxAutoBatchSize, type TrainingBudget, trainingBudget } from "./training-budget.js";
 export { cacheDirectory } from "../util/cache-dir.js";

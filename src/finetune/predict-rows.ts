@@ -60,7 +60,7 @@ export async function predictWithRun(
   ]);
   const dir = dirname(await tracker.artifactFile(run.id, modelFiles.json));
   const { backend } = await selectBackend();
-  const model = loadModel(dir);
+  const model = await loadModel(dir);
   try {
     if (model.meta.spec.model !== "mlp" && examples.some((row) => row.text === undefined)) {
       throw new InputError(`run ${run.id} is a text model; give every input line a "text" field`);

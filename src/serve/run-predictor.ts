@@ -75,7 +75,7 @@ async function loadFinetunePredictor(runId: string, artifactDir: string): Promis
     import("../finetune/model-artifact.js"),
   ]);
   const { backend } = await selectBackend();
-  const model = loadModel(artifactDir);
+  const model = await loadModel(artifactDir);
   const input = model.meta.spec.model === "mlp" ? "features" : "text";
   return {
     runId,

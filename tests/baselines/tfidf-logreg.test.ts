@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import {
   fitLogisticRegression,
   fitRidgeRegression,
   fitTfidf,
   loadTfidfLogregModel,
+  tfidfLogregArtifact,
   predictProbabilities,
   predictTfidfLogreg,
   predictRidge,
@@ -152,11 +154,20 @@ print(json.dumps({"vocabulary": {k: int(i) for k, i in v.vocabulary_.items()}, "
   assert.deepEqual([...capped.vocabulary.keys()], ["noon"]);
 });
 
-/** Runs the system into the context's artifact folder, loads the model it saved, and removes the folder. */
+/**
+ * Runs the system into the context's artifact folder, loads the model it saved, checks that the same
+ * model saved as plain JSON (how runs before the gzip encoding saved it) loads equal, and removes the folder.
+ */
 async function fitAndLoad(context: Parameters<typeof tfidfLogregSystem.run>[0]) {
   try {
     const output = await tfidfLogregSystem.run(context);
-    return { output, model: loadTfidfLogregModel(context.artifactDir) };
+    const model = loadTfidfLogregModel(context.artifactDir);
+    const packed = join(context.artifactDir, tfidfLogregArtifact);
+    assert.equal(tfidfLogregArtifact, "tfidf-logreg.json.gz");
+    writeFileSync(join(context.artifactDir, "tfidf-logreg.json"), gunzipSync(readFileSync(packed)));
+    rmSync(packed);
+    assert.deepEqual(loadTfidfLogregModel(context.artifactDir), model);
+    return { output, model };
   } finally {
     rmSync(context.artifactDir, { recursive: true, force: true });
   }

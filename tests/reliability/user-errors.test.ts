@@ -101,13 +101,13 @@ test("wrong --out paths, a damaged saved model, a bad index line, a deep query a
   assert.equal(readFileSync(file, "utf8"), "mine");
 
   const artifacts = join(store, "runs", modelRun, "artifacts");
-  const weights = join(artifacts, "weights.bin");
+  const weights = join(artifacts, "weights.delta.gz");
   const saved = readFileSync(weights);
   rmSync(weights);
   assertOneLine(
     await runCli(["predict", modelRun, "--input", input, "--store", store]),
     /its saved model cannot be read/,
-    "deleted weights.bin",
+    "deleted weights.delta.gz",
   );
   writeFileSync(weights, saved);
   const modelJson = join(artifacts, "model.json");

@@ -31,7 +31,7 @@ test("expbook serve on a tfidf-logreg run: the saved vocabulary, idf and weights
     const shown = JSON.parse((await runCli(["show", runId, "--store", store, "--json"])).stdout) as {
       artifacts: string[];
     };
-    assert.ok(shown.artifacts.includes("tfidf-logreg.json"), shown.artifacts.join(", "));
+    assert.ok(shown.artifacts.includes("tfidf-logreg.json.gz"), shown.artifacts.join(", "));
 
     const offline = await predictWithCli(store, runId, dir.path, queries);
     assert.deepEqual(new Set(offline.map((p) => p.label)), new Set(["spam", "ham"]));
@@ -62,7 +62,7 @@ test("expbook serve on a tfidf-logreg run: the saved vocabulary, idf and weights
 
     // A run whose model file is gone: one line naming the run and what to do, no stack.
     const saved = readdirSync(store, { recursive: true, encoding: "utf8" }).filter(
-      (path) => path.includes(runId) && path.endsWith("tfidf-logreg.json"),
+      (path) => path.includes(runId) && path.endsWith("tfidf-logreg.json.gz"),
     );
     assert.equal(saved.length, 1, saved.join(", "));
     rmSync(join(store, saved[0] as string));
