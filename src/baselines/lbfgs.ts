@@ -34,6 +34,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
   const alpha = new Float64Array(options.memory);
+  const spare: Float64Array[] = [];
   let iterations = 0;
   for (; iterations < options.maxIterations; iterations++) {
     if (maxAbs(g) <= options.tolerance * Math.max(1, Math.abs(f))) {
@@ -60,6 +61,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     let slope = dot(g, direction);
     if (slope >= 0) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
+      spare.push(...sList, ...yList);
       sList.length = 0;
       yList.length = 0;
       rhoList.length = 0;
@@ -75,8 +77,9 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
       step *= 0.5;
     }
     if (!(fNew <= f)) return { x, value: f, iterations, converged: false };
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
+    // Pairs dropped from the memory are reused: a fresh pair per iteration is megabytes of garbage.
+    const s = spare.pop() ?? new Float64Array(n);
+    const y = spare.pop() ?? new Float64Array(n);
     for (let i = 0; i < n; i++) {
       s[i] = (xNew[i] as number) - (x[i] as number);
       y[i] = (gNew[i] as number) - (g[i] as number);
@@ -84,13 +87,14 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     const sy = dot(s, y);
     if (sy > 1e-12) {
       if (sList.length === options.memory) {
-        sList.shift();
-        yList.shift();
+        spare.push(sList.shift() as Float64Array, yList.shift() as Float64Array);
         rhoList.shift();
       }
       sList.push(s);
       yList.push(y);
       rhoList.push(1 / sy);
+    } else {
+      spare.push(s, y);
     }
     const improvement = f - fNew;
     x.set(xNew);

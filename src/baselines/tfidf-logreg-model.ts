@@ -7,6 +7,7 @@ import type { Prediction } from "../systems/system.js";
 import { ModelError } from "../util/errors.js";
 import { type LogisticModel, predictProbabilities } from "./logistic-regression.js";
 import { predictRidge, type RidgeModel } from "./ridge-regression.js";
+import type { SparseRow } from "./sparse-matrix.js";
 import { textOf } from "./text-of.js";
 import { type TfidfVectorizer, tfidfRow } from "./tfidf-vectorizer.js";
 import { lazySchema } from "../util/lazy-schema.js";
@@ -142,11 +143,19 @@ export function loadTfidfLogregModel(dir: string): TfidfLogregModel {
 
 /** Predicts one example: the most probable label and every class's probability, or the ridge value. */
 export function predictTfidfLogreg(model: TfidfLogregModel, example: Example): Prediction {
-  const row = tfidfRow(model.vectorizer, textOf(example, "tfidf-logreg"));
-  if (model.task === "regression") return { id: example.id, value: predictRidge(model.ridge, row) };
+  return predictTfidfLogregRow(
+    model,
+    example.id,
+    tfidfRow(model.vectorizer, textOf(example, "tfidf-logreg")),
+  );
+}
+
+/** `predictTfidfLogreg` of an example already turned into its TF-IDF row (`tfidfRow`). */
+export function predictTfidfLogregRow(model: TfidfLogregModel, id: string, row: SparseRow): Prediction {
+  if (model.task === "regression") return { id, value: predictRidge(model.ridge, row) };
   const p = predictProbabilities(model.logistic, row);
   let best = 0;
   for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
   const scores = Object.fromEntries(model.labels.map((label, k) => [label, p[k] as number]));
-  return { id: example.id, label: model.labels[best] as string, scores };
+  return { id, label: model.labels[best] as string, scores };
 }

@@ -7,8 +7,9 @@ import { fitLogisticRegression } from "./logistic-regression.js";
 import { fitRidgeRegression } from "./ridge-regression.js";
 import { stackRows } from "./sparse-matrix.js";
 import { textOf } from "./text-of.js";
-import { predictTfidfLogreg, saveTfidfLogregModel, type TfidfLogregModel } from "./tfidf-logreg-model.js";
-import { fitTfidf, tfidfRow } from "./tfidf-vectorizer.js";
+import { predictTfidfLogregRow, saveTfidfLogregModel, type TfidfLogregModel } from "./tfidf-logreg-model.js";
+import { fitTfidfTokens, tfidfRowOfTokens } from "./tfidf-vectorizer.js";
+import { cachedTokens } from "../cache/token-cache.js";
 import { lazySchema } from "../util/lazy-schema.js";
 
 /** Params of the "tfidf-logreg" system; every field has a default and unknown keys are rejected. */
@@ -45,11 +46,14 @@ export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = def
   params: tfidfLogregParams,
   run: async (context: SystemContext<TfidfLogregParams>) => {
     const { params } = context;
-    const texts = context.train.map((row) => textOf(row, "tfidf-logreg"));
-    context.progress({ phase: "vectorize", message: `fitting TF-IDF on ${texts.length} rows` });
-    const vectorizer = fitTfidf(texts, params);
+    // Tokenised once per split, through the derived cache the other systems of the split share.
+    const tokensOf = (rows: readonly Example[]) =>
+      cachedTokens(rows.map((row) => textOf(row, "tfidf-logreg")));
+    const tokens = tokensOf(context.train);
+    context.progress({ phase: "vectorize", message: `fitting TF-IDF on ${tokens.length} rows` });
+    const vectorizer = fitTfidfTokens(tokens, params);
     const x = stackRows(
-      texts.map((text) => tfidfRow(vectorizer, text)),
+      tokens.map((list) => tfidfRowOfTokens(vectorizer, list)),
       vectorizer.vocabulary.size,
     );
     const summary: Record<string, number | string | boolean> = {
@@ -90,8 +94,14 @@ export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = def
     }
     // Saved so `expbook predict` and `expbook serve` answer exactly as this run's predictions did.
     saveTfidfLogregModel(context.artifactDir, model);
-    const predict = (example: Example): Prediction => predictTfidfLogreg(model, example);
-    return { valPredictions: context.val.map(predict), testPredictions: context.test.map(predict), summary };
+    // The same predictions as predictTfidfLogreg (what `expbook predict` runs), from cached tokens.
+    const predict = (rows: readonly Example[]): Prediction[] => {
+      const lists = tokensOf(rows);
+      return rows.map((row, i) =>
+        predictTfidfLogregRow(model, row.id, tfidfRowOfTokens(vectorizer, lists[i] as string[])),
+      );
+    };
+    return { valPredictions: predict(context.val), testPredictions: predict(context.test), summary };
   },
 });
 

@@ -23,10 +23,27 @@ export interface TfidfVectorizer {
  * idf(t) = ln((1 + N) / (1 + df(t))) + 1.
  */
 export function fitTfidf(texts: readonly string[], options: TfidfOptions): TfidfVectorizer {
+  return fitTfidfTokens(texts.map(tokenize), options);
+}
+
+/**
+ * `fitTfidf` on texts already tokenised (`tokenize`, e.g. from the derived cache): the same
+ * vocabulary and idf as `fitTfidf` on the texts.
+ */
+export function fitTfidfTokens(
+  tokenLists: readonly (readonly string[])[],
+  options: TfidfOptions,
+): TfidfVectorizer {
   const df = new Map<string, number>();
-  for (const text of texts) {
-    for (const term of new Set(tokenize(text))) df.set(term, (df.get(term) ?? 0) + 1);
-  }
+  // lastDoc[term] marks the term as counted for the current document (a Set per document costs more).
+  const lastDoc = new Map<string, number>();
+  tokenLists.forEach((tokens, doc) => {
+    for (const term of tokens) {
+      if (lastDoc.get(term) === doc) continue;
+      lastDoc.set(term, doc);
+      df.set(term, (df.get(term) ?? 0) + 1);
+    }
+  });
   const kept = [...df]
     .filter(([, n]) => n >= options.minDf)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -35,7 +52,7 @@ export function fitTfidf(texts: readonly string[], options: TfidfOptions): Tfidf
     .sort();
   const vocabulary = new Map(kept.map((term, col) => [term, col]));
   const idf = new Float64Array(kept.length);
-  const n = texts.length;
+  const n = tokenLists.length;
   kept.forEach((term, col) => {
     idf[col] = Math.log((1 + n) / (1 + (df.get(term) ?? 0))) + 1;
   });
@@ -44,20 +61,36 @@ export function fitTfidf(texts: readonly string[], options: TfidfOptions): Tfidf
 
 /** The text's TF-IDF row, L2-normalised (all zero when no term is in the vocabulary). */
 export function tfidfRow(vectorizer: TfidfVectorizer, text: string): SparseRow {
-  const counts = new Map<number, number>();
-  for (const token of tokenize(text)) {
+  return tfidfRowOfTokens(vectorizer, tokenize(text));
+}
+
+/** `tfidfRow` of a text already tokenised (`tokenize`): the same row. */
+export function tfidfRowOfTokens(vectorizer: TfidfVectorizer, tokens: readonly string[]): SparseRow {
+  // The known tokens' columns, sorted: equal columns are then adjacent and their run is the count.
+  const cols = new Int32Array(tokens.length);
+  let known = 0;
+  for (const token of tokens) {
     const col = vectorizer.vocabulary.get(token);
-    if (col !== undefined) counts.set(col, (counts.get(col) ?? 0) + 1);
+    if (col !== undefined) cols[known++] = col;
   }
-  const indices = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
-  const values = new Float64Array(indices.length);
+  const sorted = cols.subarray(0, known).sort();
+  let distinct = 0;
+  for (let i = 0; i < known; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const indices = new Int32Array(distinct);
+  const values = new Float64Array(distinct);
   let norm = 0;
-  indices.forEach((col, i) => {
-    const tf = counts.get(col) as number;
+  for (let i = 0, at = 0; i < known; at++) {
+    const col = sorted[i] as number;
+    let tf = 0;
+    while (i < known && sorted[i] === col) {
+      tf++;
+      i++;
+    }
     const value = (vectorizer.options.sublinearTf ? 1 + Math.log(tf) : tf) * (vectorizer.idf[col] as number);
-    values[i] = value;
+    indices[at] = col;
+    values[at] = value;
     norm += value * value;
-  });
+  }
   if (norm > 0) {
     const scale = 1 / Math.sqrt(norm);
     for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * scale;

@@ -1,7 +1,7 @@
 import { tokenize } from "../data/tokenize.js";
 import type { TextEmbedder } from "../embeddings/text-embedder.js";
 import { cachedValue, type EntryCodec } from "./derived-cache.js";
-import { cachedTokens } from "./token-cache.js";
+import { cachedTokenIds, cachedTokens } from "./token-cache.js";
 import { codeKey, textsKey } from "./texts-key.js";
 
 function vectorsCodec(dim: number): EntryCodec<Float32Array[]> {
@@ -29,7 +29,11 @@ function vectorsCodec(dim: number): EntryCodec<Float32Array[]> {
  * @example const vectors = cachedEmbeddings(texts, meanVectorEmbedder(await loadPretrainedVectors()));
  */
 export function cachedEmbeddings(texts: readonly string[], embedder: TextEmbedder): Float32Array[] {
-  const compute = () => cachedTokens(texts).map((tokens) => embedder.embed(tokens));
+  const compute = (): Float32Array[] => {
+    if (!embedder.embedMany) return cachedTokens(texts).map((tokens) => embedder.embed(tokens));
+    const { terms, ids, offsets } = cachedTokenIds(texts);
+    return embedder.embedMany(terms, ids, offsets);
+  };
   if (embedder.contentKey === undefined) return compute();
   return cachedValue(
     {

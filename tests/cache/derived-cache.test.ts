@@ -5,12 +5,14 @@ import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, test } from "node:test";
 import {
   cachedEmbeddings,
+  cachedTokenIds,
   cachedTokens,
   cachedValue,
   derivedCacheDirectory,
   derivedCacheEnv,
   derivedPath,
   type EntryCodec,
+  type TokenIds,
 } from "../../src/cache/index.js";
 import { tokenize } from "../../src/data/tokenize.js";
 import { meanVectorEmbedder, type PretrainedVectors, type TextEmbedder } from "../../src/embeddings/index.js";
@@ -116,6 +118,19 @@ describe("the derived cache", () => {
       assert.deepEqual(cachedTokens(texts), texts.map(tokenize), `seed ${seed} warm`);
     }
     assert.deepEqual(cachedTokens([]), []);
+  });
+
+  test("token ids: the term dictionary and flat ids spell each text's tokens, cold and warm", () => {
+    const texts = randomTexts(7, 60);
+    const spelled = ({ terms, ids, offsets }: TokenIds) =>
+      texts.map((_, i) => [...ids.subarray(offsets[i], offsets[i + 1])].map((id) => terms[id]));
+    const cold = cachedTokenIds(texts);
+    assert.deepEqual(spelled(cold), texts.map(tokenize));
+    assert.equal(new Set(cold.terms).size, cold.terms.length, "each term once");
+    assert.deepEqual(spelled(cachedTokenIds(texts)), texts.map(tokenize));
+    assert.equal(entries("tokens").length, 1, "the same entry as cachedTokens");
+    assert.deepEqual(cachedTokens(texts), texts.map(tokenize));
+    assert.equal(entries("tokens").length, 1);
   });
 
   test("a damaged entry is recomputed and rewritten", () => {
