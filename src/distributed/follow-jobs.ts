@@ -11,7 +11,10 @@ import { type SubmitOptions, type SubmitReport, submitStudyJobs } from "./submit
 export interface FollowOptions extends SubmitOptions {
   /** The run store URI the jobs carry. */
   store: string;
-  /** How often the queue is read (default 1 s). */
+  /**
+   * How often the queue is read while jobs of the phase still wait in it (default 1 s); once none waits,
+   * a quarter of that, since the next phase (or the study's end) waits for the last job to be seen done.
+   */
   pollMs?: number;
   /** Told what each phase's submission did. */
   onSubmitted?: (report: SubmitReport) => void;
@@ -42,6 +45,7 @@ export function queueExecutor(boss: QueueClient, options: FollowOptions): JobExe
     while (outcomes.size < jobs.length) {
       const rows = await boss.findJobs(STUDY_QUEUE, { data: { study: pool.context.study }, limit: 100_000 });
       const running = rows.some((row) => row.state === "active" && byId.has(row.id));
+      const waiting = rows.some((row) => queueJobState(row.state) === "queued" && byId.has(row.id));
       const progress =
         running && pool.onProgress ? await readJobProgress(boss, pool.context.study) : undefined;
       for (const row of rows) {
@@ -77,7 +81,10 @@ export function queueExecutor(boss: QueueClient, options: FollowOptions): JobExe
         idleTold = true;
         options.onIdle?.();
       }
-      if (outcomes.size < jobs.length) await sleep(options.pollMs ?? 1000);
+      // While jobs wait, workers take them without the submitter; once none waits, the submitter's
+      // look is what ends the phase, so it looks more often (each look reads the phase's rows).
+      const pollMs = options.pollMs ?? 1000;
+      if (outcomes.size < jobs.length) await sleep(waiting ? pollMs : pollMs / 4);
     }
     return outcomes;
   };

@@ -41,21 +41,38 @@ export interface QueueWorker {
  * A failing fit fails the job (retried up to its limit, each attempt a failed run).
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  // The fitting process starts beside the queue connection, not on the first job: a worker is a
+  // long-lived service, and its first job should not wait for Node, tfjs and the study code to load.
+  // A process that fails to start is started again (and its failure reported) by the first job.
+  const starting = startFitProcess().catch(() => undefined);
   const boss = await openQueue({
     uri: options.queueUri,
     heartbeatSeconds: options.heartbeatSeconds,
     onProblem: options.log,
+  }).catch(async (error: unknown) => {
+    await (await starting)?.kill("SIGTERM");
+    throw error;
   });
   const me = `${hostname()}:${process.pid}`;
-  let fitter: FitProcess | undefined;
+  let fitter: FitProcess | undefined = await starting;
   let stopping = false;
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
     resolveStopped = resolve;
   });
+  const pollSeconds = options.pollSeconds ?? 2;
   await boss.work(
     STUDY_QUEUE,
-    { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: options.pollSeconds ?? 2 },
+    {
+      batchSize: 1,
+      localConcurrency: 1,
+      pollingIntervalSeconds: pollSeconds,
+      // With LISTEN/NOTIFY on, pg-boss waits this long (default 30 s) before its next fetch after a
+      // job shorter than that, since only new jobs notify: a worker that finished a 5-second fit sat
+      // idle for 25 s while the queue held ready jobs. Equal to the base poll, a worker fetches again
+      // at once after any job longer than it, and an idle one still wakes at once on a new job.
+      notifyPollingIntervalSeconds: pollSeconds,
+    },
     async ([job]): Promise<FitResult> => {
       if (!job) throw new QueueError("pg-boss handed the worker an empty batch");
       const payload = readQueuedStudyJob(job.data);
