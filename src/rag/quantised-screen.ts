@@ -185,7 +185,7 @@ export class QuantisedScreen {
         initial,
       );
     }
-    if (this.projection !== undefined && rescored / count > this.worthwhileRescores(slots))
+    if (this.projection !== undefined && rescored / count > this.worthwhileRescores(slots, k))
       this.reencode(slots, alive, this.dim, true);
     return { tops, rescored };
   }
@@ -254,10 +254,11 @@ export class QuantisedScreen {
 
   /**
    * Rescores per query above which projected codes cost more than coordinates: an exact rescore
-   * costs about as much as screening 1,000 (document, pair) products with the int16 kernel.
+   * costs about as much as screening 1,000 (document, pair) products with the int16 kernel, and
+   * coordinates too rescore about 2k documents per query.
    */
-  private worthwhileRescores(documents: number): number {
-    return (documents * (Math.ceil(this.dim / 2) - (headDims + 1) / 2)) / 1000;
+  private worthwhileRescores(documents: number, k: number): number {
+    return 2 * k + (documents * (Math.ceil(this.dim / 2) - (headDims + 1) / 2)) / 1000;
   }
 
   /**
