@@ -1,3 +1,4 @@
+import { principalSubspace } from "./principal-subspace.js";
 import {
   createSimdKernels,
   reserveMemory,
@@ -14,105 +15,200 @@ const blockDocs = 4 * screenRowsOf4;
 /** Bytes of int16 codes per kernel call: a chunk stays in L2 while every query tile of a group scans it. */
 const chunkBytes = 256 * 1024;
 /** Queries screened per pass over the documents (tiles of `screenQueries`). */
-const groupQueries = 32;
+export const groupQueries = 32;
 /** Bytes of a tile's limits (one int32 splatted to 4 lanes per query) ahead of its codes. */
 const limitBytes = screenQueries * 16;
 const int32Min = -2147483648;
 /** Slack for norms of float32-normalised vectors (1 ± a few ulps) in the error bound. */
 const normSlack = 1.0001;
+/** Principal directions in projected codes; a 16th int16 holds the norm of the rest (8 pairs in all). */
+const headDims = 15;
+/** Smallest dimension at which projected codes pay (they cost 8 pairs against ⌈dim/2⌉). */
+const minProjectedDim = 48;
+/** Live documents before a projection is fitted (below that, a full screen is quick anyway). */
+const minProjectedDocs = 1024;
+/** Documents sampled (evenly by slot) to fit the projection. */
+const sampleDocs = 4096;
+/** Bound, in cosine units, on the float64 rounding of projecting (a basis orthonormal to working precision). */
+const projectionSlack = 1e-6;
+
+/** The exact float32 score of the group's query `query` and the document at `slot`. */
+export type ExactScore = (query: number, slot: number) => number;
 
 /**
- * An int16 copy of the dense index's unit vectors, used to screen candidates for exact top-k search
- * of many queries, in tiles of 4. Codes are round(32000·x), so the integer dot product I of a query and
- * a document differs from 32000² times their exact cosine by at most
- *   Δ = 32000·(‖e_q‖ + ‖e_d‖)·1.0001 + ‖e_q‖·‖e_d‖ + 32000²·ε,
- * where e are the rounding errors (kept exactly per query and as a running maximum over documents)
- * and ε bounds the float32 rounding of the exact kernel. Any document of the exact top k therefore
- * has I ≥ T − 2Δ, T being the k-th largest I among live documents; the screen returns every such
- * document, and the caller rescores them in float32. The results equal exhaustive float32 search.
- * Integer sums cannot overflow: |I| ≤ ‖codes_q‖·‖codes_d‖ < 32,020² < 2³¹.
+ * An int16 copy of the dense index's unit vectors that screens documents for exact top-k search of
+ * many queries, in tiles of 4 queries × 8 documents; documents that pass are rescored exactly by the
+ * caller, and the exact k-th best score so far sets each query's limit. The codes are either
+ *  - coordinates: round(32000·x) per dimension, or
+ *  - projected (dimensions ≥ 48, once there are 1,024 documents): round(32000·Vx) for an orthonormal
+ *    basis V of the 15 leading principal directions of the documents, then ⌈32000·‖x − VᵀVx‖⌉,
+ *    so the integer score I adds an upper bound of the rest's dot product (Cauchy–Schwarz) to the
+ *    head's: about a sixth of the work per document when embeddings concentrate in a few directions.
+ * In both, with e the head codes' rounding errors (kept exactly per query, as a running maximum over
+ * documents) and ε bounding float32 rounding of the exact kernel,
+ *   exact score · 32000² ≤ I + Δ + 32000²·(ε + ρ),  Δ = 32000·(‖e_q‖ + ‖e_d‖)·1.0001 + ‖e_q‖·‖e_d‖,
+ * ρ the projection's rounding; so a document with I below 32000²·T − Δ − 32000²·(ε + ρ) cannot beat the
+ * k-th best exact score T already found, and the results equal exhaustive float32 search. When a
+ * projection lets too many documents through (embeddings spread over many directions), the screen
+ * goes back to coordinates until the index has doubled. Integer sums cannot overflow: by
+ * Cauchy–Schwarz |I| ≤ ‖codes_q‖·‖codes_d‖ < 32,020² < 2³¹.
  */
 export class QuantisedScreen {
-  private readonly pairs: number;
-  private readonly blockBytes: number;
-  private readonly tileBytes: number;
-  private readonly chunkBlocks: number;
-  private readonly outOffset: number;
+  private pairs = 0;
+  private blockBytes = 0;
+  private tileBytes = 0;
+  private chunkBlocks = 0;
+  private outOffset = 0;
+  private matrixOffset = 0;
   private readonly outStride = screenQueries * screenRowsOf4 * 16;
-  private readonly matrixOffset: number;
   private readonly kernels: SimdKernels;
   private codes: Int16Array;
   private ints: Int32Array;
   private capacity = 0;
   private maxDocError = 0;
   private readonly epsilon: number;
+  /** Row-major basis of the projected codes (headDims × dim), or undefined for coordinates. */
+  private projection: Float64Array | undefined;
+  /** Live documents when the codes' basis was last chosen (0: never). */
+  private chosenAt = 0;
+  private readonly scratch: Float64Array;
 
-  constructor(readonly dim: number) {
-    this.pairs = Math.ceil(dim / 2);
-    this.blockBytes = this.pairs * screenRowsOf4 * 16;
-    this.tileBytes = align16(limitBytes + this.pairs * screenQueries * 4);
-    this.chunkBlocks = Math.max(1, Math.floor(chunkBytes / this.blockBytes));
-    this.outOffset = (groupQueries / screenQueries) * this.tileBytes;
-    this.matrixOffset = align16(this.outOffset + this.chunkBlocks * (this.outStride + 4) + 4);
+  /** `row(slot)` reads a live document's unit vector back (used when the codes are re-encoded). */
+  constructor(
+    readonly dim: number,
+    private readonly row: (slot: number) => Float32Array,
+  ) {
     this.epsilon = (2 * (dim + 8)) / 2 ** 24;
-    this.kernels = createSimdKernels(this.matrixOffset);
+    this.kernels = createSimdKernels(65536);
     this.codes = new Int16Array(this.kernels.memory.buffer);
     this.ints = new Int32Array(this.kernels.memory.buffer);
+    this.scratch = new Float64Array(Math.max(dim, headDims + 1) + 1);
+    this.layout(dim);
+  }
+
+  /** "projected" when the codes hold a principal projection, else "coordinates". */
+  get basis(): "projected" | "coordinates" {
+    return this.projection === undefined ? "coordinates" : "projected";
   }
 
   /** Stores the int16 codes of a unit vector (or a zero vector) at `slot`. */
   set(slot: number, unit: Float32Array): void {
     this.ensureCapacity(slot + 1);
-    let squaredError = 0;
-    for (let x = 0; x < this.dim; x++) {
-      const exact = (unit[x] as number) * scale;
-      const code = Math.round(exact);
-      squaredError += (code - exact) * (code - exact);
-      this.codes[this.codeIndex(slot, x)] = code;
-    }
-    this.maxDocError = Math.max(this.maxDocError, Math.sqrt(squaredError));
+    const features = this.scratch;
+    const headError = this.features(unit, features);
+    for (let x = 0; x < this.pairs * 2; x++) this.codes[this.codeIndex(slot, x)] = features[x] as number;
+    this.maxDocError = Math.max(this.maxDocError, headError);
   }
 
   /** Zeroes the codes at `slot` (a removed document scores 0 and must be masked by the caller). */
   clear(slot: number): void {
     if (slot >= this.capacity) return;
-    for (let x = 0; x < this.dim; x++) this.codes[this.codeIndex(slot, x)] = 0;
+    for (let x = 0; x < this.pairs * 2; x++) this.codes[this.codeIndex(slot, x)] = 0;
   }
 
   /**
-   * For each unit query, the slots among [0, slots) with `alive[slot] === 1` that may belong to the
-   * exact top k (a superset of it), in slot order.
+   * Chooses the codes' basis before a batched search: fits a projection to the live documents the
+   * first time there are enough of them and again whenever they have doubled, re-encoding every row.
    */
-  candidates(queries: readonly Float32Array[], slots: number, alive: Uint8Array, k: number): number[][] {
-    const found: number[][] = [];
-    for (let first = 0; first < queries.length; first += groupQueries)
-      found.push(...this.screenGroup(queries.slice(first, first + groupQueries), slots, alive, k));
-    return found;
+  prepare(slots: number, alive: Uint8Array, live: number): void {
+    if (this.dim < minProjectedDim || live < minProjectedDocs) return;
+    if (this.chosenAt > 0 && live < 2 * this.chosenAt) return;
+    this.chosenAt = live;
+    const sample: Float32Array[] = [];
+    const step = Math.max(1, Math.floor(slots / sampleDocs));
+    for (let slot = 0; slot < slots; slot += step) if (alive[slot] === 1) sample.push(this.row(slot));
+    this.projection = principalSubspace(sample, this.dim, headDims);
+    this.reencode(slots, alive, headDims + 1);
   }
 
   /**
-   * Screens up to `groupQueries` queries GEMM-style: the documents are streamed once per group, in
-   * chunks small enough to stay in the L2 cache while every tile of 4 queries is scored against them,
-   * so memory traffic per query falls by the number of tiles in the group.
+   * The exact top k of each of up to `groupQueries` unit queries among the live slots, and how many
+   * documents were rescored exactly. Coordinates: one screen whose limits follow the k-th best integer
+   * score (less twice the error bound), then the survivors are rescored. Projected: a first screen
+   * picks the k best upper bounds per query (near-duplicates and close neighbours: the bound is
+   * tight when the tails are parallel), whose exact k-th best score T then sets the limits of a
+   * second screen, whose survivors are rescored as they come.
    */
-  private screenGroup(
+  searchGroup(
     queries: readonly Float32Array[],
     slots: number,
     alive: Uint8Array,
     k: number,
-  ): number[][] {
+    exact: ExactScore,
+  ): { tops: TopK[]; rescored: number } {
     const count = queries.length;
-    const tiles = Math.ceil(count / screenQueries);
-    const margins = queries.map((query, i) => 2 * this.writeQuery(i, query));
-    for (let i = count; i < tiles * screenQueries; i++) this.writeQuery(i, undefined);
+    const squared = scale * scale;
     const tops = queries.map(() => new TopK(k));
-    const hitSlots = queries.map(() => [] as number[]);
-    const hitScores = queries.map(() => [] as number[]);
+    let rescored = 0;
+    const rescore = (i: number, slot: number): void => {
+      (tops[i] as TopK).push(slot, exact(i, slot));
+      rescored++;
+    };
+    const guesses = queries.map(() => new TopK(k));
+    const guess = (i: number, slot: number, score: number): number => {
+      const top = guesses[i] as TopK;
+      top.push(slot, score);
+      return top.threshold;
+    };
+    if (this.projection === undefined) {
+      const margins = this.writeQueries(queries).map((margin) => 2 * margin);
+      const hits = queries.map(() => [] as number[]);
+      const limits = this.scan(count, slots, alive, (i, slot, score) => {
+        (hits[i] as number[]).push(slot, score);
+        return guess(i, slot, score) - (margins[i] as number);
+      });
+      hits.forEach((found, i) => {
+        for (let h = 0; h < found.length; h += 2)
+          if ((found[h + 1] as number) >= (limits[i] as number)) rescore(i, found[h] as number);
+      });
+    } else {
+      const margins = this.writeQueries(queries);
+      this.scan(count, slots, alive, guess);
+      const floors = guesses.map((top, i) => {
+        const seeds = new TopK(k);
+        for (const hit of top.sorted()) seeds.push(hit.slot, exact(i, hit.slot));
+        rescored += top.sorted().length;
+        return seeds.threshold;
+      });
+      const initial = floors.map((floor, i) => squared * floor - (margins[i] as number));
+      this.scan(
+        count,
+        slots,
+        alive,
+        (i, slot) => {
+          rescore(i, slot);
+          return Math.max(
+            initial[i] as number,
+            squared * (tops[i] as TopK).threshold - (margins[i] as number),
+          );
+        },
+        initial,
+      );
+    }
+    if (this.projection !== undefined && rescored / count > this.worthwhileRescores(slots, k))
+      this.reencode(slots, alive, this.dim, true);
+    return { tops, rescored };
+  }
+
+  /**
+   * Screens the documents against the group's queries (already written), GEMM-style: the documents
+   * are streamed once per group, in chunks small enough to stay in the L2 cache while every tile of 4
+   * queries is scored against them. `visit(i, slot, score)` sees each live document whose integer
+   * score reaches query i's limit (−∞ at first, or `initial`) and returns the new limit. Returns the
+   * final limits.
+   */
+  private scan(
+    count: number,
+    slots: number,
+    alive: Uint8Array,
+    visit: (i: number, slot: number, score: number) => number,
+    initial?: readonly number[],
+  ): Float64Array {
+    const tiles = Math.ceil(count / screenQueries);
     const limits = new Float64Array(tiles * screenQueries).fill(Number.POSITIVE_INFINITY);
-    limits.fill(Number.NEGATIVE_INFINITY, 0, count);
+    for (let i = 0; i < count; i++) limits[i] = initial?.[i] ?? Number.NEGATIVE_INFINITY;
     const blocks = Math.ceil(slots / blockDocs);
-    const ints = this.ints;
-    // The first chunks are short, so the limits tighten before most scores are scanned in JS.
+    // The first chunks are short, so the limits tighten before most documents are screened.
     for (
       let first = 0, span = 2;
       first < blocks;
@@ -123,6 +219,7 @@ export class QuantisedScreen {
       for (let tile = 0; tile < tiles; tile++) {
         this.writeLimits(tile, limits);
         this.kernels.screen(tile * this.tileBytes, matrix, chunk, this.pairs, this.outOffset);
+        const ints = this.ints;
         const last = Math.min(count, (tile + 1) * screenQueries);
         const listEnd = (this.outOffset + chunk * this.outStride) / 4;
         const flagged = ((ints[listEnd] as number) / 4 - listEnd - 1) | 0;
@@ -132,48 +229,87 @@ export class QuantisedScreen {
           const firstSlot = (first + b) * blockDocs;
           for (let i = tile * screenQueries; i < last; i++) {
             let limit = limits[i] as number;
-            const top = tops[i] as TopK;
-            const margin = margins[i] as number;
             const at = base + (i - tile * screenQueries) * blockDocs;
             for (let r = 0; r < blockDocs; r++) {
               const score = ints[at + r] as number;
               const slot = firstSlot + r;
               if (score < limit || slot >= slots || alive[slot] !== 1) continue;
-              (hitSlots[i] as number[]).push(slot);
-              (hitScores[i] as number[]).push(score);
-              top.push(slot, score);
-              limit = top.threshold - margin;
+              limit = visit(i, slot, score);
             }
             limits[i] = limit;
           }
         }
       }
     }
-    return hitSlots.map((found, i) => {
-      const scores = hitScores[i] as number[];
-      const limit = limits[i] as number;
-      return found.filter((_, c) => (scores[c] as number) >= limit);
-    });
+    return limits;
   }
 
-  /** Writes query i's codes (or zeros) into its tile and returns its error bound Δ in integer units. */
-  private writeQuery(i: number, unit: Float32Array | undefined): number {
-    const codes = this.codes;
-    const base = (Math.floor(i / screenQueries) * this.tileBytes + limitBytes) / 2;
-    const lane = i % screenQueries;
+  /** Writes the group's queries into their tiles (zeros after them); returns each query's margin. */
+  private writeQueries(queries: readonly Float32Array[]): number[] {
+    const margins = queries.map((query, i) => this.writeQuery(i, query));
+    const tiles = Math.ceil(queries.length / screenQueries);
+    for (let i = queries.length; i < tiles * screenQueries; i++) this.writeQuery(i, undefined);
+    return margins;
+  }
+
+  /**
+   * Rescores per query above which projected codes cost more than coordinates: an exact rescore
+   * costs about as much as screening 1,000 (document, pair) products with the int16 kernel, and
+   * coordinates too rescore about 2k documents per query.
+   */
+  private worthwhileRescores(documents: number, k: number): number {
+    return 2 * k + (documents * (Math.ceil(this.dim / 2) - (headDims + 1) / 2)) / 1000;
+  }
+
+  /**
+   * The codes of a unit vector (or a zero vector) into `out` (2·pairs entries, zero-padded); returns
+   * the rounding error ‖e‖ of the head codes (the tail norm's code is rounded up, an upper bound).
+   */
+  private features(unit: Float32Array | undefined, out: Float64Array): number {
+    out.fill(0);
+    if (unit === undefined) return 0;
+    const projection = this.projection;
+    const dim = this.dim;
     let squaredError = 0;
-    for (let x = 0; x < this.pairs * 2; x++) {
-      const exact = unit !== undefined && x < this.dim ? (unit[x] as number) * scale : 0;
+    const round = (x: number, exact: number) => {
       const code = Math.round(exact);
       squaredError += (code - exact) * (code - exact);
-      codes[base + ((x >> 1) * screenQueries + lane) * 2 + (x & 1)] = code;
+      out[x] = code;
+    };
+    if (projection === undefined) {
+      for (let x = 0; x < dim; x++) round(x, (unit[x] as number) * scale);
+      return Math.sqrt(squaredError);
     }
-    const queryError = Math.sqrt(squaredError);
+    let norm = 0;
+    let head = 0;
+    for (let a = 0; a < dim; a++) norm += (unit[a] as number) * (unit[a] as number);
+    for (let h = 0; h < headDims; h++) {
+      let dot = 0;
+      for (let a = 0; a < dim; a++) dot += (projection[h * dim + a] as number) * (unit[a] as number);
+      head += dot * dot;
+      round(h, dot * scale);
+    }
+    out[headDims] = Math.ceil(scale * (Math.sqrt(Math.max(0, norm - head)) + projectionSlack));
+    return Math.sqrt(squaredError);
+  }
+
+  /**
+   * Writes query i's codes (or zeros) into its tile and returns its margin Δ + 32000²·(ε + ρ) + 1 in integer units.
+   */
+  private writeQuery(i: number, unit: Float32Array | undefined): number {
+    const features = this.scratch;
+    const queryError = this.features(unit, features);
+    const base = (Math.floor(i / screenQueries) * this.tileBytes + limitBytes) / 2;
+    const lane = i % screenQueries;
+    for (let x = 0; x < this.pairs * 2; x++)
+      this.codes[base + ((x >> 1) * screenQueries + lane) * 2 + (x & 1)] = features[x] as number;
     const docError = this.maxDocError;
+    const rho = this.projection === undefined ? 0 : projectionSlack;
     return (
       scale * normSlack * (queryError + docError) +
       queryError * docError +
-      scale * scale * normSlack * normSlack * this.epsilon
+      scale * scale * (normSlack * normSlack * this.epsilon + rho) +
+      1
     );
   }
 
@@ -185,6 +321,26 @@ export class QuantisedScreen {
       const value = limit === Number.POSITIVE_INFINITY ? 2147483647 : Math.max(int32Min, Math.floor(limit));
       this.ints.fill(value, base + i * 4, base + i * 4 + 4);
     }
+  }
+
+  /** Re-encodes every live row with codes of `codeDim` entries (back to coordinates when `coordinates`). */
+  private reencode(slots: number, alive: Uint8Array, codeDim: number, coordinates = false): void {
+    if (coordinates) this.projection = undefined;
+    this.layout(codeDim);
+    this.codes.fill(0, this.matrixOffset / 2);
+    this.maxDocError = 0;
+    for (let slot = 0; slot < slots; slot++) if (alive[slot] === 1) this.set(slot, this.row(slot));
+  }
+
+  /** Sizes the scratch areas and the code matrix for codes of `codeDim` entries. */
+  private layout(codeDim: number): void {
+    this.pairs = Math.ceil(codeDim / 2);
+    this.blockBytes = this.pairs * screenRowsOf4 * 16;
+    this.tileBytes = align16(limitBytes + this.pairs * screenQueries * 4);
+    this.chunkBlocks = Math.max(1, Math.floor(chunkBytes / this.blockBytes));
+    this.outOffset = (groupQueries / screenQueries) * this.tileBytes;
+    this.matrixOffset = align16(this.outOffset + this.chunkBlocks * (this.outStride + 4) + 4);
+    this.reserve(this.capacity);
   }
 
   private codeIndex(slot: number, x: number): number {
@@ -199,12 +355,16 @@ export class QuantisedScreen {
     if (slots <= this.capacity) return;
     let next = Math.max(blockDocs, this.capacity);
     while (next < slots) next *= 2;
+    this.reserve(next);
+    this.capacity = next;
+  }
+
+  private reserve(slots: number): void {
     const memory = this.kernels.memory;
-    if (reserveMemory(memory, this.matrixOffset + Math.ceil(next / blockDocs) * this.blockBytes)) {
+    if (reserveMemory(memory, this.matrixOffset + Math.ceil(slots / blockDocs) * this.blockBytes)) {
       this.codes = new Int16Array(memory.buffer);
       this.ints = new Int32Array(memory.buffer);
     }
-    this.capacity = next;
   }
 }
 

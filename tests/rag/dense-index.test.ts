@@ -159,3 +159,72 @@ test("batched search equals one-at-a-time search and a brute-force sort on many 
     });
   }
 });
+
+/** Embedding-like vectors: a shared direction, a few strong components, weak noise in every dimension. */
+function embeddingLike(rng: ReturnType<typeof createRng>, dim: number, axes: Float32Array[]): Float32Array {
+  const v = Float32Array.from({ length: dim }, () => 0.05 * rng.normal());
+  axes.forEach((axis, a) => {
+    const weight = a === 0 ? 3 : rng.normal() / (1 + a);
+    for (let x = 0; x < dim; x++) v[x] = (v[x] as number) + weight * (axis[x] as number);
+  });
+  return v;
+}
+
+test("batched search over projected codes (embedding-like vectors with near-duplicates) returns exactly the one-at-a-time hits, before and after adds and removals", () => {
+  for (const [seed, dim, centres, copies, k, jitter] of [
+    [41, 100, 150, 20, 10, 1e-3],
+    [42, 64, 100, 12, 25, 1e-6],
+    [43, 257, 60, 20, 5, 0],
+  ] as const) {
+    const rng = createRng(seed);
+    const axes = Array.from({ length: 12 }, () => randomVector(rng, dim));
+    const bases = Array.from({ length: centres }, () => embeddingLike(rng, dim, axes));
+    const index = new DenseIndex(dim);
+    let slot = 0;
+    for (let copy = 0; copy < copies; copy++)
+      for (const base of bases)
+        index.add(
+          slot++,
+          base.map((x) => x + jitter * rng.normal()),
+        );
+    const queries = [
+      ...bases.slice(0, 40).map((base) => base.map((x) => x + 1e-4 * rng.normal())),
+      ...Array.from({ length: 30 }, () => embeddingLike(rng, dim, axes)),
+    ];
+    const check = (label: string) => {
+      const batched = index.searchBatch(queries, k);
+      assert.equal(index.batchStats.codes, "projected", `seed ${seed} ${label}: codes`);
+      queries.forEach((query, q) => {
+        assert.deepEqual(batched[q], index.search(query, k), `seed ${seed} ${label} query ${q}`);
+      });
+    };
+    check("fitted");
+    // Rows added after the fit are projected on the same basis; removed rows must never come back.
+    for (let extra = 0; extra < 200; extra++) index.add(slot++, embeddingLike(rng, dim, axes));
+    for (let gone = 0; gone < slot; gone += 13) index.remove(gone);
+    index.add(7, queries[0] as Float32Array);
+    check("after adds and removals");
+  }
+});
+
+test("batched search goes back to coordinate codes when a projection prunes badly (isotropic vectors), with the same exact hits", () => {
+  const rng = createRng(51);
+  const dim = 80;
+  const index = new DenseIndex(dim);
+  const rows = Array.from({ length: 4000 }, () => randomVector(rng, dim));
+  rows.forEach((row, slot) => {
+    index.add(slot, row);
+  });
+  const queries = Array.from({ length: 70 }, () => randomVector(rng, dim));
+  const batched = index.searchBatch(queries, 10);
+  assert.equal(index.batchStats.codes, "coordinates");
+  queries.forEach((query, q) => {
+    const want = bruteForce(rows, query, 10);
+    assert.deepEqual(batched[q], index.search(query, 10), `query ${q}`);
+    assert.deepEqual(
+      batched[q]?.map((hit) => hit.slot),
+      want.map((hit) => hit.slot),
+      `query ${q} against brute force`,
+    );
+  });
+});
