@@ -134,7 +134,13 @@ async function readWeights(
     );
     base = packingBase(sizes, table.weights);
   }
-  const data = unpackWeights(bytes, base);
+  let data: Float32Array | undefined;
+  try {
+    data = unpackWeights(bytes, base);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ModelError(`${file} cannot be unpacked (${reason}); the model is damaged, re-run the training`);
+  }
   if (!data || sha256(bytesOf(data)) !== codec.sha256) {
     throw new ModelError(
       `${file} does not unpack to the weights model.json names (were the word vectors changed?); reinstall the word-vector package the run used, or re-run`,

@@ -166,8 +166,9 @@ export class QuantisedScreen {
       this.scan(count, slots, alive, guess);
       const floors = guesses.map((top, i) => {
         const seeds = new TopK(k);
-        for (const hit of top.sorted()) seeds.push(hit.slot, exact(i, hit.slot));
-        rescored += top.sorted().length;
+        const likely = top.sorted();
+        for (const hit of likely) seeds.push(hit.slot, exact(i, hit.slot));
+        rescored += likely.length;
         return seeds.threshold;
       });
       const initial = floors.map((floor, i) => squared * floor - (margins[i] as number));

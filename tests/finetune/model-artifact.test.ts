@@ -124,3 +124,22 @@ test("packed weights whose starting table cannot be replayed are refused with a 
     );
   });
 });
+
+test("a truncated weights.delta.gz is a one-line ModelError saying to re-run, not a zlib stack", async () => {
+  await inModelDir(async (dir) => {
+    const { meta, weights, base } = await trainedModel(10, 50);
+    saveModel(dir, meta, weights, base);
+    const path = join(dir, modelFiles.weights);
+    const packed = readFileSync(path);
+    writeFileSync(path, packed.subarray(0, packed.length >> 1));
+    await assert.rejects(
+      loadModel(dir),
+      (error: unknown) =>
+        error instanceof ModelError &&
+        /weights\.delta\.gz cannot be unpacked \(.*\); the model is damaged, re-run the training$/.test(
+          error.message,
+        ) &&
+        !error.message.includes("\n"),
+    );
+  });
+});
