@@ -15,7 +15,7 @@ interface PredictFlags {
 }
 
 /**
- * A saved model that cannot be read (a deleted weights.bin, a truncated model.json) is the user's
+ * A saved model that cannot be read (a deleted weights file, a truncated model.json) is the user's
  * to fix, not a bug: one line naming the run and the remedy.
  */
 function damagedModelError(id: string, error: unknown): unknown {
