@@ -5,11 +5,11 @@ import { defineSystem } from "../systems/define-system.js";
 import { ModelError } from "../util/errors.js";
 import { fitLogisticRegression } from "./logistic-regression.js";
 import { fitRidgeRegression } from "./ridge-regression.js";
-import { stackRows } from "./sparse-matrix.js";
+import { type SparseRow, stackRows } from "./sparse-matrix.js";
 import { textOf } from "./text-of.js";
 import { predictTfidfLogregRow, saveTfidfLogregModel, type TfidfLogregModel } from "./tfidf-logreg-model.js";
-import { fitTfidfTokens, tfidfRowOfTokens } from "./tfidf-vectorizer.js";
-import { cachedTokens } from "../cache/token-cache.js";
+import { fitTfidfTokenIds, tfidfRowsOfTokenIds } from "./tfidf-vectorizer.js";
+import { cachedTokenIds } from "../cache/token-cache.js";
 import { lazySchema } from "../util/lazy-schema.js";
 
 /** Params of the "tfidf-logreg" system; every field has a default and unknown keys are rejected. */
@@ -48,14 +48,11 @@ export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = def
     const { params } = context;
     // Tokenised once per split, through the derived cache the other systems of the split share.
     const tokensOf = (rows: readonly Example[]) =>
-      cachedTokens(rows.map((row) => textOf(row, "tfidf-logreg")));
+      cachedTokenIds(rows.map((row) => textOf(row, "tfidf-logreg")));
     const tokens = tokensOf(context.train);
-    context.progress({ phase: "vectorize", message: `fitting TF-IDF on ${tokens.length} rows` });
-    const vectorizer = fitTfidfTokens(tokens, params);
-    const x = stackRows(
-      tokens.map((list) => tfidfRowOfTokens(vectorizer, list)),
-      vectorizer.vocabulary.size,
-    );
+    context.progress({ phase: "vectorize", message: `fitting TF-IDF on ${context.train.length} rows` });
+    const vectorizer = fitTfidfTokenIds(tokens, params);
+    const x = stackRows(tfidfRowsOfTokenIds(vectorizer, tokens), vectorizer.vocabulary.size);
     const summary: Record<string, number | string | boolean> = {
       vocabulary_size: vectorizer.vocabulary.size,
     };
@@ -96,10 +93,8 @@ export const tfidfLogregSystem: SystemDefinition<typeof tfidfLogregParams> = def
     saveTfidfLogregModel(context.artifactDir, model);
     // The same predictions as predictTfidfLogreg (what `expbook predict` runs), from cached tokens.
     const predict = (rows: readonly Example[]): Prediction[] => {
-      const lists = tokensOf(rows);
-      return rows.map((row, i) =>
-        predictTfidfLogregRow(model, row.id, tfidfRowOfTokens(vectorizer, lists[i] as string[])),
-      );
+      const features = tfidfRowsOfTokenIds(vectorizer, tokensOf(rows));
+      return rows.map((row, i) => predictTfidfLogregRow(model, row.id, features[i] as SparseRow));
     };
     return { valPredictions: predict(context.val), testPredictions: predict(context.test), summary };
   },

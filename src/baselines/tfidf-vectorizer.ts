@@ -1,3 +1,4 @@
+import { type TokenIds, tokenIdsOf } from "../cache/token-cache.js";
 import { tokenize } from "../data/tokenize.js";
 import type { SparseRow } from "./sparse-matrix.js";
 
@@ -23,57 +24,70 @@ export interface TfidfVectorizer {
  * idf(t) = ln((1 + N) / (1 + df(t))) + 1.
  */
 export function fitTfidf(texts: readonly string[], options: TfidfOptions): TfidfVectorizer {
-  return fitTfidfTokens(texts.map(tokenize), options);
+  return fitTfidfTokenIds(tokenIdsOf(texts.map(tokenize)), options);
 }
 
 /**
- * `fitTfidf` on texts already tokenised (`tokenize`, e.g. from the derived cache): the same
- * vocabulary and idf as `fitTfidf` on the texts.
+ * `fitTfidf` on texts already tokenised into term ids (`cachedTokenIds`): the same vocabulary and idf,
+ * with each distinct term hashed once instead of once per document.
  */
-export function fitTfidfTokens(
-  tokenLists: readonly (readonly string[])[],
-  options: TfidfOptions,
-): TfidfVectorizer {
-  const df = new Map<string, number>();
-  // lastDoc[term] marks the term as counted for the current document (a Set per document costs more).
-  const lastDoc = new Map<string, number>();
-  tokenLists.forEach((tokens, doc) => {
-    for (const term of tokens) {
-      if (lastDoc.get(term) === doc) continue;
-      lastDoc.set(term, doc);
-      df.set(term, (df.get(term) ?? 0) + 1);
+export function fitTfidfTokenIds(tokens: TokenIds, options: TfidfOptions): TfidfVectorizer {
+  const { terms, ids, offsets } = tokens;
+  const documents = offsets.length - 1;
+  const df = new Int32Array(terms.length);
+  // lastDoc[term] = the last document the term was counted in (so it counts once per document).
+  const lastDoc = new Int32Array(terms.length).fill(-1);
+  for (let doc = 0; doc < documents; doc++) {
+    const end = offsets[doc + 1] as number;
+    for (let p = offsets[doc] as number; p < end; p++) {
+      const id = ids[p] as number;
+      if (lastDoc[id] === doc) continue;
+      lastDoc[id] = doc;
+      df[id] = (df[id] as number) + 1;
     }
-  });
-  const kept = [...df]
+  }
+  const kept = terms
+    .map((term, id): [string, number] => [term, df[id] as number])
     .filter(([, n]) => n >= options.minDf)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, options.maxFeatures)
-    .map(([term]) => term)
-    .sort();
-  const vocabulary = new Map(kept.map((term, col) => [term, col]));
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const vocabulary = new Map(kept.map(([term], col) => [term, col]));
   const idf = new Float64Array(kept.length);
-  const n = tokenLists.length;
-  kept.forEach((term, col) => {
-    idf[col] = Math.log((1 + n) / (1 + (df.get(term) ?? 0))) + 1;
+  kept.forEach(([, n], col) => {
+    idf[col] = Math.log((1 + documents) / (1 + n)) + 1;
   });
   return { vocabulary, idf, options };
 }
 
 /** The text's TF-IDF row, L2-normalised (all zero when no term is in the vocabulary). */
 export function tfidfRow(vectorizer: TfidfVectorizer, text: string): SparseRow {
-  return tfidfRowOfTokens(vectorizer, tokenize(text));
+  return tfidfRowsOfTokenIds(vectorizer, tokenIdsOf([tokenize(text)]))[0] as SparseRow;
 }
 
-/** `tfidfRow` of a text already tokenised (`tokenize`): the same row. */
-export function tfidfRowOfTokens(vectorizer: TfidfVectorizer, tokens: readonly string[]): SparseRow {
-  // The known tokens' columns, sorted: equal columns are then adjacent and their run is the count.
-  const cols = new Int32Array(tokens.length);
-  let known = 0;
-  for (const token of tokens) {
-    const col = vectorizer.vocabulary.get(token);
-    if (col !== undefined) cols[known++] = col;
+/** `tfidfRow` of each text already tokenised into term ids (`cachedTokenIds`): the same rows. */
+export function tfidfRowsOfTokenIds(vectorizer: TfidfVectorizer, tokens: TokenIds): SparseRow[] {
+  const { terms, ids, offsets } = tokens;
+  const colOf = Int32Array.from(terms, (term) => vectorizer.vocabulary.get(term) ?? -1);
+  const rows: SparseRow[] = new Array(Math.max(offsets.length - 1, 0));
+  for (let doc = 0; doc < rows.length; doc++) {
+    const start = offsets[doc] as number;
+    const end = offsets[doc + 1] as number;
+    // The known tokens' columns, sorted: equal columns are then adjacent and their run is the count.
+    const cols = new Int32Array(end - start);
+    let known = 0;
+    for (let p = start; p < end; p++) {
+      const col = colOf[ids[p] as number] as number;
+      if (col >= 0) cols[known++] = col;
+    }
+    rows[doc] = rowOfColumns(vectorizer, cols.subarray(0, known).sort());
   }
-  const sorted = cols.subarray(0, known).sort();
+  return rows;
+}
+
+/** The L2-normalised TF-IDF row of a document's sorted known columns (one per token). */
+function rowOfColumns(vectorizer: TfidfVectorizer, sorted: Int32Array): SparseRow {
+  const known = sorted.length;
   let distinct = 0;
   for (let i = 0; i < known; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
   const indices = new Int32Array(distinct);

@@ -12,4 +12,4 @@ export {
 export { type CacheEntry, decodeEntry, type EntryArray, encodeEntry } from "./entry-codec.js";
 export { cachedEmbeddings } from "./pooled-vector-cache.js";
 export { codeKey, textsKey } from "./texts-key.js";
-export { cachedTokenIds, cachedTokens, type TokenIds } from "./token-cache.js";
+export { cachedTokenIds, cachedTokens, type TokenIds, tokenIdsOf } from "./token-cache.js";

@@ -12,8 +12,8 @@ export interface TokenIds {
   offsets: Int32Array;
 }
 
-/** The token lists as a term dictionary and flat ids (terms numbered in order of first use). */
-function tokenIdsOf(lists: readonly (readonly string[])[]): TokenIds {
+/** Token lists (e.g. `texts.map(tokenize)`) as a term dictionary and flat ids, terms numbered in order of first use. */
+export function tokenIdsOf(lists: readonly (readonly string[])[]): TokenIds {
   const termIds = new Map<string, number>();
   const terms: string[] = [];
   const offsets = new Int32Array(lists.length + 1);
