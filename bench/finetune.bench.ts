@@ -21,12 +21,15 @@ import {
   type Contestant,
   printFigures,
   printLoad,
+  ratioGate,
   printRatio,
   roundsFlags,
 } from "./paired-rounds.js";
+import { startOtherCpu } from "./other-cpu.js";
 
 const flags = roundsFlags();
 const loadBefore = printLoad("before");
+const otherCpu = startOtherCpu();
 const dataset = await loadDataset("spam-assassin");
 const split = makeSplit(dataset, { strategy: "stratified", seed: 1 });
 const work = mkdtempSync(join(tmpdir(), "expbook-bench-finetune-"));
@@ -161,8 +164,9 @@ try {
   const cnnFrozen = await examplesPerSecond({ ...cnnModel, freeze: true }, cnnSplit);
   process.stdout.write(`expbook 1-D CNN frozen table (1 run): examples_per_s=${cnnFrozen.rate.toFixed(0)}\n`);
   for (const line of blasLines) process.stdout.write(`peer ${line}\n`);
-  const loadAfter = printLoad("after");
-  const gate = { quiet: loadBefore <= 0.5 && loadAfter <= 0.5, noisy: flags.noisy };
+  const others = otherCpu.stop();
+  printLoad("after");
+  const gate = ratioGate(loadBefore, others, flags.noisy);
   for (const [figures, a, b] of ratios) printRatio(figures, a, b, gate);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // Paired rounds for the benchmarks that compare expbook with a peer: the contestants run in turn
 // (A B A B …) for `--rounds=N` rounds (default 5), each is reported as best and median, and the ratio
 // of bests is printed only when the machine was quiet (1-minute load average at most 0.5 per core
-// before and after) unless `--noisy` is given. A single paired run on a busy machine can show almost
+// before, and other processes using at most a quarter of the cores meanwhile: bench/other-cpu.ts) unless
+// `--noisy` is given. A single paired run on a busy machine can show almost
 // any ratio, because a peer's second thread collapses when another process takes a core.
 import { availableParallelism, loadavg } from "node:os";
 
@@ -90,22 +91,34 @@ export function printFigures(figures: Map<string, number[]>, unit: string): void
   }
 }
 
+/** Whether a paired benchmark's ratios may be printed: a quiet machine, or `--noisy`. */
+export interface RatioGate {
+  quiet: boolean;
+  noisy: boolean;
+}
+
 /**
- * Prints the ratio of bests `a / b`, or says why it is withheld: the load average before or after was
- * above 0.5 per core and `--noisy` was not given.
+ * The gate for the ratios: quiet when the 1-minute load average per core was at most 0.5 before the
+ * benchmark and other processes used at most 0.25 of each core while it ran (printed). The load average
+ * after is printed but does not count: it mostly measures the benchmark's own peers.
  */
-export function printRatio(
-  figures: Map<string, number[]>,
-  a: string,
-  b: string,
-  gate: { quiet: boolean; noisy: boolean },
-): void {
+export function ratioGate(loadBefore: number, otherCpu: number | undefined, noisy: boolean): RatioGate {
+  const shown = otherCpu === undefined ? "unknown" : `${otherCpu.toFixed(2)} per core`;
+  process.stdout.write(`other processes' CPU while the benchmark ran: ${shown}\n`);
+  return { quiet: loadBefore <= 0.5 && otherCpu !== undefined && otherCpu <= 0.25, noisy };
+}
+
+/**
+ * Prints the ratio of bests `a / b`, or says why it is withheld: the machine was not quiet (see
+ * `ratioGate`) and `--noisy` was not given.
+ */
+export function printRatio(figures: Map<string, number[]>, a: string, b: string, gate: RatioGate): void {
   const av = figures.get(a);
   const bv = figures.get(b);
   const label = `ratio of bests ${a} / ${b}`;
   if (!av || !bv) return;
   if (!gate.quiet && !gate.noisy) {
-    process.stdout.write(`${label}: withheld, load above 0.5 per core (pass --noisy to print it anyway)\n`);
+    process.stdout.write(`${label}: withheld, the machine was busy (pass --noisy to print it anyway)\n`);
     return;
   }
   const ratio = bestAndMedian(av).best / bestAndMedian(bv).best;

@@ -20,13 +20,15 @@ import { loadPretrainedVectors } from "../src/embeddings/pretrained-vectors.js";
 import { meanVectorEmbedder, normalised } from "../src/embeddings/index.js";
 import { DenseIndex, type KbDocument, KnowledgeBase } from "../src/rag/index.js";
 import { createRng } from "../src/util/random.js";
-import { printFigures, printLoad, printRatio, roundsFlags } from "./paired-rounds.js";
+import { startOtherCpu } from "./other-cpu.js";
+import { printFigures, printLoad, printRatio, ratioGate, roundsFlags } from "./paired-rounds.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
 const flags = roundsFlags();
 const loadBefore = printLoad("before");
+const otherCpu = startOtherCpu();
 const targetDocs = Number(process.env.RAG_BENCH_DOCS ?? 100_000);
 const k = 10;
 
@@ -173,8 +175,9 @@ if (peer !== undefined) {
   );
   line("top-10 scores equal faiss's (within 1e-5)", String(sameScores));
 }
-const loadAfter = printLoad("after");
-const gate = { quiet: loadBefore <= 0.5 && loadAfter <= 0.5, noisy: flags.noisy };
+const others = otherCpu.stop();
+printLoad("after");
+const gate = ratioGate(loadBefore, others, flags.noisy);
 printRatio(figures, "expbook dense one at a time", "faiss IndexFlatIP one at a time", gate);
 printRatio(figures, "expbook dense batched", "faiss IndexFlatIP batched", gate);
 if (hits === 0) throw new Error("no hits: the benchmark is broken");
