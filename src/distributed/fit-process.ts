@@ -1,9 +1,9 @@
-import { type ChildProcess, fork } from "node:child_process";
 import type { ProgressEvent } from "../systems/system.js";
 import type { FitResult } from "../study/fit-system.js";
 import type { StudyJob } from "../study/plan.js";
 import type { StudyContext } from "../study/run-job.js";
 import type { JobMessage, WorkerMessage } from "../study/worker-protocol.js";
+import { spawnStudyWorker } from "../study/spawn-study-worker.js";
 
 /** A fit that failed in the fitting process: a user error keeps its one-line message and its name. */
 export class FitFailure extends Error {
@@ -29,20 +29,13 @@ export interface FitProcess {
   close(): void;
 }
 
-function spawnFitProcess(): ChildProcess {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(fromSource ? "../study/worker-main.ts" : "../study/worker-main.js", import.meta.url);
-  const execArgv = fromSource ? ["--import", import.meta.resolve("tsx")] : [];
-  return fork(entry.pathname, [], { execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] });
-}
-
 /**
  * Starts a fitting process. Fitting runs there, not in the queue worker, so that the worker's event
  * loop stays free for the queue's heartbeats while a training step or an index build holds the CPU.
  * Killing the machine (both processes) leaves the run `crashed`; the queue retries the job elsewhere.
  */
 export async function startFitProcess(): Promise<FitProcess> {
-  const child = spawnFitProcess();
+  const child = spawnStudyWorker();
   let exited = false;
   const exit = new Promise<string>((resolve) =>
     child.once("exit", (code, signal) => {

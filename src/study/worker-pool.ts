@@ -1,10 +1,10 @@
-import { type ChildProcess, fork } from "node:child_process";
 import type { ProgressEvent } from "../systems/system.js";
 import type { FitResult } from "./fit-system.js";
 import { expectedJobCost } from "./job-cost.js";
 import type { StudyJob } from "./plan.js";
 import type { StudyContext } from "./run-job.js";
 import type { JobMessage, WorkerMessage } from "./worker-protocol.js";
+import { spawnStudyWorker } from "./spawn-study-worker.js";
 
 /** How one job ended. */
 export type JobOutcome = { ok: true; result: FitResult } | { ok: false; message: string; userError: boolean };
@@ -21,14 +21,6 @@ export interface PoolOptions {
    * cost among the waiting jobs, so a worker that would otherwise wait for the others picks them up.
    */
   followUps?: (job: StudyJob, outcome: JobOutcome) => readonly StudyJob[];
-}
-
-function spawnWorker(): ChildProcess {
-  const fromSource = import.meta.url.endsWith(".ts");
-  // From ../study/: this module is in src/study/ in a checkout and in a bundled chunk of dist/ once built.
-  const entry = new URL(fromSource ? "../study/worker-main.ts" : "../study/worker-main.js", import.meta.url);
-  const execArgv = fromSource ? ["--import", import.meta.resolve("tsx")] : [];
-  return fork(entry.pathname, [], { execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] });
 }
 
 /** Puts a job into a queue ordered by expected cost, longest first, after jobs of the same cost. */
@@ -71,7 +63,7 @@ export function runJobsInWorkers(
       }
     };
     const startWorker = () => {
-      const child = spawnWorker();
+      const child = spawnStudyWorker();
       live++;
       let current: StudyJob | undefined;
       const next = () => {
