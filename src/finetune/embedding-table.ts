@@ -73,30 +73,50 @@ export class EmbeddingTable {
     return out;
   }
 
+  /** The vectors of the given token ids, `ids.length × dim` row-major. */
+  gatherRows(ids: Int32Array): Float32Array {
+    const { dim } = this;
+    const { weights } = this.memory.view();
+    const out = new Float32Array(ids.length * dim);
+    ids.forEach((id, k) => {
+      out.set(weights.subarray(id * dim, (id + 1) * dim), k * dim);
+    });
+    return out;
+  }
+
   /**
    * Unfolded convolution windows ("im2col") straight from the table: for position t of each selected text
    * (t < `length`), the concatenated vectors of tokens t - ⌊(width-1)/2⌋ … t + ⌈(width-1)/2⌉ ("same"
-   * padding; positions outside the text are zeros). Shape `(rows.length · length) × (width · dim)`.
+   * padding; positions outside the text are zeros). Shape `(rows.length · length) × (width · dim)`, or, when
+   * `indices` is given, only the windows `b · length + position` it lists, in its order.
    */
-  windows(texts: EncodedTexts, rows: readonly number[], length: number, width: number): Float32Array {
+  windows(
+    texts: EncodedTexts,
+    rows: readonly number[],
+    length: number,
+    width: number,
+    indices?: Int32Array,
+  ): Float32Array {
     const { dim } = this;
     const { weights } = this.memory.view();
     const span = width * dim;
     const before = Math.floor((width - 1) / 2);
-    const out = new Float32Array(rows.length * length * span);
-    rows.forEach((row, b) => {
+    const count = indices ? indices.length : rows.length * length;
+    const out = new Float32Array(count * span);
+    for (let k = 0; k < count; k++) {
+      const index = indices ? (indices[k] as number) : k;
+      const b = Math.floor(index / length);
+      const p = index - b * length;
+      const row = rows[b] as number;
       const start = texts.offsets[row] as number;
-      const count = Math.min((texts.offsets[row + 1] as number) - start, length);
-      for (let t = 0; t < count; t++) {
-        const offset = (texts.ids[start + t] as number) * dim;
-        const vector = weights.subarray(offset, offset + dim);
-        // Token t sits in slot j of the window of position p = t - j + before.
-        for (let j = 0; j < width; j++) {
-          const p = t - j + before;
-          if (p >= 0 && p < count) out.set(vector, (b * length + p) * span + j * dim);
-        }
+      const valid = Math.min((texts.offsets[row + 1] as number) - start, length);
+      if (p >= valid) continue;
+      // Slot j of the window at position p holds token p + j - before.
+      for (let j = Math.max(0, before - p); j < width && p + j - before < valid; j++) {
+        const offset = (texts.ids[start + p + j - before] as number) * dim;
+        out.set(weights.subarray(offset, offset + dim), k * span + j * dim);
       }
-    });
+    }
     return out;
   }
 

@@ -80,9 +80,11 @@ export interface MaxPooledConvGradients {
 /**
  * Backward of `maxOverTime(windows · kernel)`: the kernel gradient `Σ window ⊗ pooledGrad` and the
  * gradient of each winning window `kernel · pooledGrad`, over the winning positions only (tied positions share it equally).
+ * `windowsAt(indices)` returns the windows `b · length + position` it is given, `indices.length × (width · dim)`:
+ * only the winners' windows are ever built.
  */
 export function maxPooledConvBackward(
-  windows: Float32Array,
+  windowsAt: (indices: Int32Array) => Float32Array,
   kernel: Float32Array,
   pooling: MaxOverTime,
   pooledGrad: Float32Array,
@@ -91,7 +93,6 @@ export function maxPooledConvBackward(
 ): MaxPooledConvGradients {
   const span = kernel.length / filters;
   const batch = pooledGrad.length / filters;
-  const kernelGrad = new Float32Array(kernel.length);
   const { winners, winnerOffsets } = pooling;
   // The distinct winning windows get compact slots; slotOf[p] is window p's slot while text b is visited.
   const slotOf = new Int32Array(length).fill(-1);
@@ -110,23 +111,33 @@ export function maxPooledConvBackward(
     }
     for (let k = from; k < to; k++) slotOf[winners[k] as number] = -1;
   }
+  const windowIndices = Int32Array.from(indices);
+  const windows = windowsAt(windowIndices);
   const windowGrads = new Float32Array(indices.length * span);
+  // Filter-major copies of the kernel and its gradient, so the inner loop reads and writes contiguously.
+  const kernelByFilter = new Float32Array(kernel.length);
+  for (let i = 0; i < span; i++)
+    for (let f = 0; f < filters; f++) kernelByFilter[f * span + i] = kernel[i * filters + f] as number;
+  const gradByFilter = new Float32Array(kernel.length);
   for (let b = 0; b < batch; b++) {
     for (let f = 0; f < filters; f++) {
       const from = winnerOffsets[b * filters + f] as number;
       const to = winnerOffsets[b * filters + f + 1] as number;
       const g = (pooledGrad[b * filters + f] as number) / (to - from);
       if (g === 0) continue;
+      const column = f * span;
       for (let k = from; k < to; k++) {
-        const window = (b * length + (winners[k] as number)) * span;
         const out = (slots[k] as number) * span;
         for (let i = 0; i < span; i++) {
-          kernelGrad[i * filters + f] =
-            (kernelGrad[i * filters + f] as number) + g * (windows[window + i] as number);
-          windowGrads[out + i] = (windowGrads[out + i] as number) + g * (kernel[i * filters + f] as number);
+          gradByFilter[column + i] = (gradByFilter[column + i] as number) + g * (windows[out + i] as number);
+          windowGrads[out + i] =
+            (windowGrads[out + i] as number) + g * (kernelByFilter[column + i] as number);
         }
       }
     }
   }
-  return { kernel: kernelGrad, windowIndices: Int32Array.from(indices), windows: windowGrads };
+  const kernelGrad = new Float32Array(kernel.length);
+  for (let f = 0; f < filters; f++)
+    for (let i = 0; i < span; i++) kernelGrad[i * filters + f] = gradByFilter[f * span + i] as number;
+  return { kernel: kernelGrad, windowIndices, windows: windowGrads };
 }

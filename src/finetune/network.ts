@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../util/random.js";
 import type { EmbeddingTable } from "./embedding-table.js";
 import { type MaxOverTime, maxOverTime, maxPooledConvBackward } from "./max-pooled-conv.js";
+import { batchTokens, projectTokens, shiftedSums } from "./token-projected-conv.js";
 import type { EncodedTexts } from "./vocabulary.js";
 
 /** The architecture of a network: what feeds the head and how wide each layer is. */
@@ -93,6 +94,10 @@ export class Network {
   private readonly names: string[];
   private readonly variables: tf.Variable[];
   private optimizer: tf.Optimizer | undefined;
+  /** Scratch for the CNN's distinct-token lookup: -1 for every table row between batches. */
+  private slotOfToken: Int32Array | undefined;
+  /** Scratch for the CNN's responses, reused across batches. */
+  private responses: Float32Array | undefined;
 
   constructor(
     spec: NetworkSpec,
@@ -167,26 +172,27 @@ export class Network {
   }
 
   /**
-   * The convolution as one matMul of im2col windows `(B · T) × (width · dim)` by the unfolded kernel (the
-   * wasm backend has no Conv2D backprop kernels), then max over each text's valid positions in TypeScript.
+   * The convolution per distinct token (token-projected-conv.ts: one matMul of the batch's distinct token
+   * vectors by the kernel's per-slot blocks, then shifted sums per position), then max over each text's valid
+   * positions in TypeScript. The wasm backend has no Conv2D backprop kernels; the backward pass follows the
+   * winning windows only (max-pooled-conv.ts).
    */
   private convForward(texts: EncodedTexts, rows: readonly number[]): ConvForward {
     const { spec } = this;
     const table = this.table as EmbeddingTable;
     const length = this.sequenceLength({ texts }, rows);
-    const windows = table.windows(texts, rows, length, spec.kernelSize);
-    const validLengths = Int32Array.from(rows, (row) =>
-      Math.min((texts.offsets[row + 1] as number) - (texts.offsets[row] as number), length),
+    this.slotOfToken ??= new Int32Array(table.rows).fill(-1);
+    const batch = batchTokens(texts, rows, length, this.slotOfToken);
+    const projections = projectTokens(
+      table.gatherRows(batch.tokens),
+      batch.tokens.length,
+      this.weight("conv/kernel") as tf.Tensor2D,
+      spec.kernelSize,
     );
-    const responses = tf.tidy(() =>
-      tf.matMul(
-        tf.tensor2d(windows, [rows.length * length, spec.kernelSize * table.dim]),
-        this.weight("conv/kernel") as tf.Tensor2D,
-      ),
-    );
-    const values = responses.dataSync() as Float32Array;
-    responses.dispose();
-    return { windows, length, pooling: maxOverTime(values, validLengths, length, spec.hidden) };
+    const responses = shiftedSums(projections, batch, length, spec.kernelSize, spec.hidden, this.responses);
+    this.responses =
+      responses.buffer.byteLength > (this.responses?.byteLength ?? 0) ? responses : this.responses;
+    return { length, pooling: maxOverTime(responses, batch.validLengths, length, spec.hidden) };
   }
 
   /** Outputs (logits or standardised values) for the rows, `rows.length × outputs`, without dropout. */
@@ -248,9 +254,11 @@ export class Network {
       const inputGrad = withInput ? ((grads[0] as tf.Tensor).dataSync() as Float32Array) : undefined;
       if (conv && inputGrad) {
         const kernel = this.variables[names.indexOf("conv/kernel")] as tf.Variable;
+        const table = this.table as EmbeddingTable;
         const kernelValues = kernel.dataSync() as Float32Array;
         const backward = maxPooledConvBackward(
-          conv.windows,
+          (indices) =>
+            table.windows(inputs.texts as EncodedTexts, rows, conv.length, spec.kernelSize, indices),
           kernelValues,
           conv.pooling,
           inputGrad,
@@ -326,7 +334,6 @@ export class Network {
 
 /** The CNN's forward state that its backward pass needs. */
 interface ConvForward {
-  windows: Float32Array;
   length: number;
   pooling: MaxOverTime;
 }

@@ -112,6 +112,16 @@ test("convolution windows equal tf.conv1d 'same' and their backward is the adjoi
     });
     const length = 6;
     const windows = table.windows(encoded, batch, length, width);
+    // Selected windows, in any order, are the same rows of the full unfolding.
+    const span = width * dim;
+    const picked = Int32Array.from({ length: 5 }, () => rng.int(batch.length * length));
+    const some = table.windows(encoded, batch, length, width, picked);
+    picked.forEach((index, k) => {
+      assert.deepEqual(
+        some.subarray(k * span, (k + 1) * span),
+        windows.subarray(index * span, (index + 1) * span),
+      );
+    });
     const filters = 3;
     const kernel = Float32Array.from({ length: width * dim * filters }, () => rng.normal());
     const sequence = new Float32Array(batch.length * length * dim);

@@ -107,7 +107,7 @@ test("cps-wages-1985: the tabular MLP on standardised features beats predicting 
   );
 });
 
-test("two runs with the same seed give identical curves and predictions; another seed differs", async () => {
+test("two runs with the same seed give identical curves and predictions; another seed differs (bag and CNN)", async () => {
   const dataset = await loadDataset("spam-assassin");
   const split = makeSplit(dataset, { strategy: "stratified", seed: 1 });
   const small = {
@@ -115,17 +115,21 @@ test("two runs with the same seed give identical curves and predictions; another
     val: split.val.slice(0, 150),
     test: split.test.slice(0, 150),
   };
-  const params = { epochs: 3, patience: 3, dropout: 0.3 };
-  const before = tf.memory().numTensors;
-  const first = await runFinetune(dataset, small, params, 7);
-  const second = await runFinetune(dataset, small, params, 7);
-  const other = await runFinetune(dataset, small, params, 8);
-  assert.equal(tf.memory().numTensors, before, "tensors leaked by a run");
-  for (const name of ["loss", "val_loss", "val_f1"])
-    assert.deepEqual(second.series[name], first.series[name], name);
-  assert.deepEqual(second.output.testPredictions, first.output.testPredictions);
-  assert.deepEqual(second.output.valPredictions, first.output.valPredictions);
-  assert.notDeepEqual(other.series.loss, first.series.loss);
+  for (const params of [
+    { epochs: 3, patience: 3, dropout: 0.3 },
+    { model: "cnn", epochs: 2, patience: 2, dropout: 0.3, maxTokens: 64, hidden: 16 },
+  ]) {
+    const before = tf.memory().numTensors;
+    const first = await runFinetune(dataset, small, params, 7);
+    const second = await runFinetune(dataset, small, params, 7);
+    const other = await runFinetune(dataset, small, params, 8);
+    assert.equal(tf.memory().numTensors, before, `tensors leaked by a run of ${params.model ?? "bag"}`);
+    for (const name of ["loss", "val_loss", "val_f1"])
+      assert.deepEqual(second.series[name], first.series[name], name);
+    assert.deepEqual(second.output.testPredictions, first.output.testPredictions);
+    assert.deepEqual(second.output.valPredictions, first.output.valPredictions);
+    assert.notDeepEqual(other.series.loss, first.series.loss);
+  }
 });
 
 test("a diverging run stops with a ModelError naming the epoch, step and learning rate", async () => {
