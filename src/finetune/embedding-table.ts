@@ -85,38 +85,31 @@ export class EmbeddingTable {
   }
 
   /**
-   * Unfolded convolution windows ("im2col") straight from the table: for position t of each selected text
-   * (t < `length`), the concatenated vectors of tokens t - ⌊(width-1)/2⌋ … t + ⌈(width-1)/2⌉ ("same"
-   * padding; positions outside the text are zeros). Shape `(rows.length · length) × (width · dim)`, or, when
-   * `indices` is given, only the windows `b · length + position` it lists, in its order.
+   * Where the vectors of unfolded convolution windows ("im2col") lie in `weights`: for each window
+   * `b · length + position` in `indices`, `width` element offsets, one per slot j, of the vector of token
+   * `position + j - ⌊(width-1)/2⌋` of text `rows[b]` ("same" padding), or -1 where that lies outside the text
+   * (a zero vector). Shape `indices.length × width`.
    */
-  windows(
+  windowRows(
     texts: EncodedTexts,
     rows: readonly number[],
     length: number,
     width: number,
-    indices?: Int32Array,
-  ): Float32Array {
+    indices: Int32Array,
+  ): Int32Array {
     const { dim } = this;
-    const { weights } = this.memory.view();
-    const span = width * dim;
     const before = Math.floor((width - 1) / 2);
-    const count = indices ? indices.length : rows.length * length;
-    const out = new Float32Array(count * span);
-    for (let k = 0; k < count; k++) {
-      const index = indices ? (indices[k] as number) : k;
+    const out = new Int32Array(indices.length * width).fill(-1);
+    indices.forEach((index, k) => {
       const b = Math.floor(index / length);
       const p = index - b * length;
       const row = rows[b] as number;
       const start = texts.offsets[row] as number;
       const valid = Math.min((texts.offsets[row + 1] as number) - start, length);
-      if (p >= valid) continue;
-      // Slot j of the window at position p holds token p + j - before.
-      for (let j = Math.max(0, before - p); j < width && p + j - before < valid; j++) {
-        const offset = (texts.ids[start + p + j - before] as number) * dim;
-        out.set(weights.subarray(offset, offset + dim), k * span + j * dim);
-      }
-    }
+      if (p >= valid) return;
+      for (let j = Math.max(0, before - p); j < width && p + j - before < valid; j++)
+        out[k * width + j] = (texts.ids[start + p + j - before] as number) * dim;
+    });
     return out;
   }
 

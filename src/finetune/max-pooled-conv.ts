@@ -78,13 +78,23 @@ export interface MaxPooledConvGradients {
 }
 
 /**
+ * The vectors that make up unfolded convolution windows: `rowsOf(indices)` gives, for each window
+ * `b · length + position`, one element offset into `vectors` per window slot (`dim` floats from there), or -1
+ * for a slot outside the text (a zero vector). Windows are read where they lie and never copied.
+ */
+export interface WindowSource {
+  vectors: Float32Array;
+  dim: number;
+  rowsOf(indices: Int32Array): Int32Array;
+}
+
+/**
  * Backward of `maxOverTime(windows · kernel)`: the kernel gradient `Σ window ⊗ pooledGrad` and the
- * gradient of each winning window `kernel · pooledGrad`, over the winning positions only (tied positions share it equally).
- * `windowsAt(indices)` returns the windows `b · length + position` it is given, `indices.length × (width · dim)`:
- * only the winners' windows are ever built.
+ * gradient of each winning window `kernel · pooledGrad`, over the winning positions only (tied positions
+ * share it equally). A slot outside the text gets no gradient (nothing receives it).
  */
 export function maxPooledConvBackward(
-  windowsAt: (indices: Int32Array) => Float32Array,
+  source: WindowSource,
   kernel: Float32Array,
   pooling: MaxOverTime,
   pooledGrad: Float32Array,
@@ -92,6 +102,8 @@ export function maxPooledConvBackward(
   filters: number,
 ): MaxPooledConvGradients {
   const span = kernel.length / filters;
+  const { vectors, dim } = source;
+  const width = span / dim;
   const batch = pooledGrad.length / filters;
   const { winners, winnerOffsets } = pooling;
   // The distinct winning windows get compact slots; slotOf[p] is window p's slot while text b is visited.
@@ -112,7 +124,7 @@ export function maxPooledConvBackward(
     for (let k = from; k < to; k++) slotOf[winners[k] as number] = -1;
   }
   const windowIndices = Int32Array.from(indices);
-  const windows = windowsAt(windowIndices);
+  const windowRows = source.rowsOf(windowIndices);
   const windowGrads = new Float32Array(indices.length * span);
   // Filter-major copies of the kernel and its gradient, so the inner loop reads and writes contiguously.
   const kernelByFilter = new Float32Array(kernel.length);
@@ -125,13 +137,19 @@ export function maxPooledConvBackward(
       const to = winnerOffsets[b * filters + f + 1] as number;
       const g = (pooledGrad[b * filters + f] as number) / (to - from);
       if (g === 0) continue;
-      const column = f * span;
       for (let k = from; k < to; k++) {
-        const out = (slots[k] as number) * span;
-        for (let i = 0; i < span; i++) {
-          gradByFilter[column + i] = (gradByFilter[column + i] as number) + g * (windows[out + i] as number);
-          windowGrads[out + i] =
-            (windowGrads[out + i] as number) + g * (kernelByFilter[column + i] as number);
+        const slot = slots[k] as number;
+        for (let j = 0; j < width; j++) {
+          const row = windowRows[slot * width + j] as number;
+          if (row < 0) continue;
+          const column = f * span + j * dim;
+          const out = slot * span + j * dim;
+          for (let i = 0; i < dim; i++) {
+            gradByFilter[column + i] =
+              (gradByFilter[column + i] as number) + g * (vectors[row + i] as number);
+            windowGrads[out + i] =
+              (windowGrads[out + i] as number) + g * (kernelByFilter[column + i] as number);
+          }
         }
       }
     }

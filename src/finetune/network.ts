@@ -257,8 +257,12 @@ export class Network {
         const table = this.table as EmbeddingTable;
         const kernelValues = kernel.dataSync() as Float32Array;
         const backward = maxPooledConvBackward(
-          (indices) =>
-            table.windows(inputs.texts as EncodedTexts, rows, conv.length, spec.kernelSize, indices),
+          {
+            vectors: table.weights,
+            dim: table.dim,
+            rowsOf: (indices) =>
+              table.windowRows(inputs.texts as EncodedTexts, rows, conv.length, spec.kernelSize, indices),
+          },
           kernelValues,
           conv.pooling,
           inputGrad,

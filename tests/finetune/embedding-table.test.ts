@@ -101,7 +101,7 @@ test("lazy Adam updates only touched rows, with TF LazyAdam's bias correction at
   }
 });
 
-test("convolution windows equal tf.conv1d 'same' and their backward is the adjoint scatter", async () => {
+test("convolution windows (windowRows) equal tf.conv1d 'same' and their backward is the adjoint scatter", async () => {
   await selectBackend();
   for (const width of [1, 3, 4]) {
     const { rng, weights, encoded, batch } = randomCase(width);
@@ -111,15 +111,21 @@ test("convolution windows equal tf.conv1d 'same' and their backward is the adjoi
       weightDecay: 0,
     });
     const length = 6;
-    const windows = table.windows(encoded, batch, length, width);
-    // Selected windows, in any order, are the same rows of the full unfolding.
+    // The windows of every position, unfolded from where windowRows says each slot's vector lies.
     const span = width * dim;
+    const all = Int32Array.from({ length: batch.length * length }, (_, k) => k);
+    const rowsOfWindows = table.windowRows(encoded, batch, length, width, all);
+    const windows = new Float32Array(all.length * span);
+    rowsOfWindows.forEach((offset, slot) => {
+      if (offset >= 0) windows.set(table.weights.subarray(offset, offset + dim), slot * dim);
+    });
+    // Selected windows, in any order, are the same rows.
     const picked = Int32Array.from({ length: 5 }, () => rng.int(batch.length * length));
-    const some = table.windows(encoded, batch, length, width, picked);
+    const some = table.windowRows(encoded, batch, length, width, picked);
     picked.forEach((index, k) => {
       assert.deepEqual(
-        some.subarray(k * span, (k + 1) * span),
-        windows.subarray(index * span, (index + 1) * span),
+        some.subarray(k * width, (k + 1) * width),
+        rowsOfWindows.subarray(index * width, (index + 1) * width),
       );
     });
     const filters = 3;

@@ -21,14 +21,17 @@ test("maxOverTime keeps every tied position, ignores padding and pools an empty 
 
 test("maxPooledConvBackward splits a tied maximum's gradient equally and is the adjoint on the winners", () => {
   const pooling = maxOverTime(responses, Int32Array.from([3]), 4, 2);
+  // Each window is one slot of width 2 (width 1, dim 2), read where it lies in `windows`.
   const asked: number[][] = [];
-  const windowsAt = (indices: Int32Array) => {
-    asked.push([...indices]);
-    return Float32Array.from(
-      [...indices].flatMap((index) => [...windows.subarray(index * 2, index * 2 + 2)]),
-    );
+  const source = {
+    vectors: windows,
+    dim: 2,
+    rowsOf: (indices: Int32Array) => {
+      asked.push([...indices]);
+      return Int32Array.from(indices, (index) => index * 2);
+    },
   };
-  const grads = maxPooledConvBackward(windowsAt, kernel, pooling, Float32Array.from([2, 10]), 4, 2);
+  const grads = maxPooledConvBackward(source, kernel, pooling, Float32Array.from([2, 10]), 4, 2);
   // Only the winning windows are built, once each.
   assert.deepEqual(asked, [[0, 2, 1]]);
   // Windows 0 and 2 share filter 0's gradient (1 each); window 1 carries filter 1's 10.
