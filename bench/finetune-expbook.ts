@@ -9,14 +9,14 @@ import { join } from "node:path";
 import { loadDataset, makeSplit } from "../src/data/index.js";
 import { finetuneSystem } from "../src/finetune/index.js";
 import { folderArtifacts } from "../src/systems/folder-artifacts.js";
-import { benchModel, cnnModel, cnnRows } from "./finetune-models.js";
+import { benchModel, cnnModel, cnnTrain } from "./finetune-models.js";
 
 const dataset = await loadDataset("spam-assassin");
 const split = makeSplit(dataset, { strategy: "stratified", seed: 1 });
 const work = mkdtempSync(join(tmpdir(), "expbook-bench-finetune-only-"));
 const cnn = process.env.EXPBOOK_BENCH_FINETUNE === "cnn";
 const params = cnn ? cnnModel : benchModel;
-const train = cnn ? split.train.slice(0, cnnRows) : split.train;
+const train = cnn ? cnnTrain(split.train) : split.train;
 const logged: Record<string, number> = {};
 try {
   const output = await finetuneSystem.run({

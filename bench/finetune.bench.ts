@@ -2,8 +2,10 @@
 // (bench/paired-rounds.ts: `--rounds=N`, default 5; `--noisy` prints ratios on a loaded machine):
 // - the embedding-bag model (vocab 20,000, 100-d, 256 tokens, batch 64, Adam, linear head) on the
 //   spam-assassin train split against bench/peers/embedding_bag_torch.py;
-// - the 1-D CNN (64 filters, width 3, max over time) on the first 1,024 train rows against
+// - the 1-D CNN (64 filters, width 3, max over time) on 1,024 train rows of both classes (every 4th) against
 //   bench/peers/conv1d_torch.py.
+// Each peer runs as written in PyTorch (dense Adam over the whole table) and with `--sparse` (a sparse table
+// gradient and SparseAdam, the lazy Adam expbook's table uses).
 // PyTorch (Debian's python3-torch) runs on 1 and 2 threads with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
 // removed from its environment only, and prints the BLAS kernel threadpoolctl sees. The frozen-table
 // variants run once. EXPBOOK_BENCH_FINETUNE=cnn runs the CNN lines only.
@@ -15,7 +17,7 @@ import { join } from "node:path";
 import { loadDataset, makeSplit } from "../src/data/index.js";
 import type { Split } from "../src/data/types.js";
 import { finetuneSystem } from "../src/finetune/index.js";
-import { benchModel, cnnModel, cnnRows } from "./finetune-models.js";
+import { benchModel, cnnModel, cnnTrain } from "./finetune-models.js";
 import {
   alternate,
   type Contestant,
@@ -117,6 +119,14 @@ try {
         name: "torch embedding-bag 2 threads",
         run: () => torchPeer("embedding_bag_torch.py", file, ["--threads", "2"]),
       },
+      {
+        name: "torch embedding-bag sparse 1 thread",
+        run: () => torchPeer("embedding_bag_torch.py", file, ["--threads", "1", "--sparse"]),
+      },
+      {
+        name: "torch embedding-bag sparse 2 threads",
+        run: () => torchPeer("embedding_bag_torch.py", file, ["--threads", "2", "--sparse"]),
+      },
     ];
     const figures = await alternate(contestants, flags.rounds);
     process.stdout.write(
@@ -125,12 +135,14 @@ try {
     printFigures(figures, "examples/s");
     ratios.push([figures, "expbook embedding-bag", "torch embedding-bag 1 thread"]);
     ratios.push([figures, "expbook embedding-bag", "torch embedding-bag 2 threads"]);
+    ratios.push([figures, "expbook embedding-bag", "torch embedding-bag sparse 1 thread"]);
+    ratios.push([figures, "expbook embedding-bag", "torch embedding-bag sparse 2 threads"]);
     const frozen = await examplesPerSecond({ ...benchModel, freeze: true }, split);
     process.stdout.write(
       `expbook embedding-bag frozen table (1 run): examples_per_s=${frozen.rate.toFixed(0)}\n`,
     );
   }
-  const cnnSplit = { ...split, train: split.train.slice(0, cnnRows) };
+  const cnnSplit = { ...split, train: cnnTrain(split.train) };
   const cnnFile = exportSplit("cnn-train.jsonl", cnnSplit);
   const cnnArgs = ["--epochs", "1", "--limit", String(cnnSplit.train.length)];
   let cnnBackend = "";
@@ -152,6 +164,14 @@ try {
         name: "torch Conv1d 2 threads",
         run: () => torchPeer("conv1d_torch.py", cnnFile, [...cnnArgs, "--threads", "2"]),
       },
+      {
+        name: "torch Conv1d sparse 1 thread",
+        run: () => torchPeer("conv1d_torch.py", cnnFile, [...cnnArgs, "--threads", "1", "--sparse"]),
+      },
+      {
+        name: "torch Conv1d sparse 2 threads",
+        run: () => torchPeer("conv1d_torch.py", cnnFile, [...cnnArgs, "--threads", "2", "--sparse"]),
+      },
     ],
     flags.rounds,
   );
@@ -161,6 +181,8 @@ try {
   printFigures(cnnFigures, "examples/s");
   ratios.push([cnnFigures, "expbook 1-D CNN", "torch Conv1d 1 thread"]);
   ratios.push([cnnFigures, "expbook 1-D CNN", "torch Conv1d 2 threads"]);
+  ratios.push([cnnFigures, "expbook 1-D CNN", "torch Conv1d sparse 1 thread"]);
+  ratios.push([cnnFigures, "expbook 1-D CNN", "torch Conv1d sparse 2 threads"]);
   const cnnFrozen = await examplesPerSecond({ ...cnnModel, freeze: true }, cnnSplit);
   process.stdout.write(`expbook 1-D CNN frozen table (1 run): examples_per_s=${cnnFrozen.rate.toFixed(0)}\n`);
   for (const line of blasLines) process.stdout.write(`peer ${line}\n`);

@@ -5,7 +5,8 @@ Embedding(vocab + 1, 100, trainable) -> Conv1d(100, 64, width 3, "same" padding)
 valid positions (a batch is cut to its longest text, as expbook does) -> + bias, ReLU -> Linear(64, classes),
 cross-entropy, Adam (lr 0.005), batch 64.
 
-Usage: conv1d_torch.py TRAIN.jsonl [--threads 2] [--epochs 1] [--limit 1024]
+Usage: conv1d_torch.py TRAIN.jsonl [--threads 2] [--epochs 1] [--limit 1024] [--sparse]
+--sparse: a sparse embedding gradient and SparseAdam for the table (expbook's lazy Adam), Adam for the rest.
 Prints the threadpoolctl line, then one line with examples/s. Needs Debian's python3-torch.
 """
 import argparse
@@ -26,6 +27,7 @@ p.add_argument("--maxlen", type=int, default=256)
 p.add_argument("--filters", type=int, default=64)
 p.add_argument("--width", type=int, default=3)
 p.add_argument("--limit", type=int, default=1024)
+p.add_argument("--sparse", action="store_true")
 a = p.parse_args()
 
 torch.manual_seed(1)
@@ -37,7 +39,7 @@ print(blas_line())
 class Cnn(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.emb = torch.nn.Embedding(a.vocab + 1, a.dim, padding_idx=0)
+        self.emb = torch.nn.Embedding(a.vocab + 1, a.dim, padding_idx=0, sparse=a.sparse)
         # The bias is added after the max (it commutes with it), as in expbook.
         self.conv = torch.nn.Conv1d(a.dim, a.filters, a.width, padding=(a.width - 1) // 2, bias=False)
         self.bias = torch.nn.Parameter(torch.zeros(a.filters))
@@ -52,7 +54,10 @@ class Cnn(torch.nn.Module):
 
 
 model = Cnn()
-opt = torch.optim.Adam(model.parameters(), lr=0.005)
+dense = [p for name, p in model.named_parameters() if a.sparse is False or not name.startswith("emb.")]
+opts = [torch.optim.Adam(dense, lr=0.005)]
+if a.sparse:
+    opts.append(torch.optim.SparseAdam(list(model.emb.parameters()), lr=0.005))
 X, L, Y = torch.from_numpy(ids), torch.from_numpy(lengths), torch.from_numpy(y)
 t0 = time.time()
 for _ in range(a.epochs):
@@ -60,9 +65,11 @@ for _ in range(a.epochs):
         valid = L[i : i + a.batch]
         length = max(1, int(valid.max()))
         loss = torch.nn.functional.cross_entropy(model(X[i : i + a.batch, :length], valid), Y[i : i + a.batch])
-        opt.zero_grad()
+        for opt in opts:
+            opt.zero_grad()
         loss.backward()
-        opt.step()
+        for opt in opts:
+            opt.step()
 dt = time.time() - t0
 n = a.epochs * len(X)
-print(f"torch-conv1d threads={a.threads} examples_per_s={n / dt:.0f} seconds={dt:.2f} loss={loss.item():.4f}")
+print(f"torch-conv1d threads={a.threads} sparse={a.sparse} examples_per_s={n / dt:.0f} seconds={dt:.2f} loss={loss.item():.4f}")
