@@ -4,6 +4,7 @@
 // f32 lanes, and the double-precision gradient and Adam arithmetic in f64x2 lanes, rounded to float32
 // where the TypeScript stores into a Float32Array. So results are bit-identical to the plain loops.
 import { assembleModule, bump, countDown, type KernelSource, op, valueType } from "../rag/wasm-assembler.js";
+import { axpyPair } from "./conv-backward-kernel.js";
 
 const { i32, v128 } = valueType;
 const simd = (code: number, ...rest: number[]) => [0xfd, code, ...rest];
@@ -413,12 +414,16 @@ export interface TableKernels {
   bagGather: TableKernel;
   bagScatter: TableKernel;
   lazyAdam: TableKernel;
+  /** conv-backward-kernel.ts's axpyPair; only when `dim` is a multiple of 4. */
+  axpyPair: TableKernel | undefined;
 }
 
 /** Instantiates the kernels over a fresh memory of `bytes`; `dim` (even) picks 4- or 2-lane gathers. */
 export function createTableKernels(bytes: number, dim: number): TableKernels {
   const quads = dim % 4 === 0;
-  const module = new wasm.Module(assembleModule([bagGather(quads), bagScatter(), lazyAdam()]));
+  const module = new wasm.Module(
+    assembleModule([bagGather(quads), bagScatter(), lazyAdam(), axpyPair(header.rowBytes)]),
+  );
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const exports = new wasm.Instance(module, { env: { memory } }).exports as Record<string, TableKernel>;
   return {
@@ -426,5 +431,6 @@ export function createTableKernels(bytes: number, dim: number): TableKernels {
     bagGather: exports[quads ? "bagGather4" : "bagGather2"] as TableKernel,
     bagScatter: exports.bagScatter as TableKernel,
     lazyAdam: exports.lazyAdam as TableKernel,
+    axpyPair: quads ? (exports.axpyPair as TableKernel) : undefined,
   };
 }

@@ -1,4 +1,5 @@
 import { header } from "./embedding-kernels.js";
+import type { AxpyPairKernel } from "./max-pooled-conv.js";
 import { TableMemory } from "./table-memory.js";
 import type { EncodedTexts } from "./vocabulary.js";
 
@@ -71,6 +72,14 @@ export class EmbeddingTable {
       if (count > 0) for (let j = 0; j < dim; j++) out[base + j] = (out[base + j] as number) / count;
     }
     return out;
+  }
+
+  /** The SIMD kernel of the convolution backward's inner loop over this table's memory, when it has one. */
+  get axpyPairKernel(): AxpyPairKernel | undefined {
+    const { memory } = this;
+    const run = memory.kernels?.axpyPair;
+    if (!run) return undefined;
+    return { floats: (sizes) => memory.scratchFloats(sizes), vectorsAddress: memory.weightsAddress, run };
   }
 
   /** The vectors of the given token ids, `ids.length × dim` row-major. */

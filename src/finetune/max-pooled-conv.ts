@@ -86,7 +86,22 @@ export interface WindowSource {
   vectors: Float32Array;
   dim: number;
   rowsOf(indices: Int32Array): Int32Array;
+  /** The SIMD kernel for the inner loop, over the memory `vectors` lies in (absent: the TypeScript loop). */
+  kernel?: AxpyPairKernel;
 }
+
+/** The backward's inner loop as a SIMD kernel (conv-backward-kernel.ts), over arrays in its own memory. */
+export interface AxpyPairKernel {
+  /** Zeroed float arrays of these sizes in the kernel's memory, and their byte addresses. */
+  floats(sizes: readonly number[]): { views: Float32Array[]; addresses: number[] };
+  /** Byte address of the window source's `vectors[0]`. */
+  vectorsAddress: number;
+  /** `grad += g·vector; out += g·kernel` over one row of `dim` floats: byte addresses, g's float32 bits. */
+  run(vector: number, grad: number, kernel: number, out: number, gBits: number): void;
+}
+
+const float32 = new Float32Array(1);
+const float32Bits = new Int32Array(float32.buffer);
 
 /**
  * Backward of `maxOverTime(windows · kernel)`: the kernel gradient `Σ window ⊗ pooledGrad` and the
@@ -125,18 +140,24 @@ export function maxPooledConvBackward(
   }
   const windowIndices = Int32Array.from(indices);
   const windowRows = source.rowsOf(windowIndices);
-  const windowGrads = new Float32Array(indices.length * span);
+  const simd = source.kernel;
+  const sizes = [kernel.length, kernel.length, indices.length * span];
+  const scratch = simd?.floats(sizes);
   // Filter-major copies of the kernel and its gradient, so the inner loop reads and writes contiguously.
-  const kernelByFilter = new Float32Array(kernel.length);
+  const [kernelByFilter, gradByFilter, windowGrads] = (scratch?.views ??
+    sizes.map((size) => new Float32Array(size))) as [Float32Array, Float32Array, Float32Array];
+  const [kernelAt, gradAt, outAt] = (scratch?.addresses ?? [0, 0, 0]) as [number, number, number];
   for (let i = 0; i < span; i++)
     for (let f = 0; f < filters; f++) kernelByFilter[f * span + i] = kernel[i * filters + f] as number;
-  const gradByFilter = new Float32Array(kernel.length);
   for (let b = 0; b < batch; b++) {
     for (let f = 0; f < filters; f++) {
       const from = winnerOffsets[b * filters + f] as number;
       const to = winnerOffsets[b * filters + f + 1] as number;
-      const g = (pooledGrad[b * filters + f] as number) / (to - from);
+      // Float32 arithmetic throughout (each product and sum rounded), so kernel and loop agree bit for bit.
+      float32[0] = (pooledGrad[b * filters + f] as number) / (to - from);
+      const g = float32[0] as number;
       if (g === 0) continue;
+      const gBits = float32Bits[0] as number;
       for (let k = from; k < to; k++) {
         const slot = slots[k] as number;
         for (let j = 0; j < width; j++) {
@@ -144,11 +165,21 @@ export function maxPooledConvBackward(
           if (row < 0) continue;
           const column = f * span + j * dim;
           const out = slot * span + j * dim;
+          if (simd) {
+            simd.run(
+              simd.vectorsAddress + row * 4,
+              gradAt + column * 4,
+              kernelAt + column * 4,
+              outAt + out * 4,
+              gBits,
+            );
+            continue;
+          }
           for (let i = 0; i < dim; i++) {
             gradByFilter[column + i] =
-              (gradByFilter[column + i] as number) + g * (vectors[row + i] as number);
+              (gradByFilter[column + i] as number) + Math.fround(g * (vectors[row + i] as number));
             windowGrads[out + i] =
-              (windowGrads[out + i] as number) + g * (kernelByFilter[column + i] as number);
+              (windowGrads[out + i] as number) + Math.fround(g * (kernelByFilter[column + i] as number));
           }
         }
       }
@@ -157,5 +188,6 @@ export function maxPooledConvBackward(
   const kernelGrad = new Float32Array(kernel.length);
   for (let f = 0; f < filters; f++)
     for (let i = 0; i < span; i++) kernelGrad[i * filters + f] = gradByFilter[f * span + i] as number;
-  return { kernel: kernelGrad, windowIndices, windows: windowGrads };
+  // The kernel's arrays live in scratch memory that later calls reuse: hand out a copy.
+  return { kernel: kernelGrad, windowIndices, windows: simd ? windowGrads.slice() : windowGrads };
 }

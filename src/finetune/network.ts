@@ -260,6 +260,7 @@ export class Network {
           {
             vectors: table.weights,
             dim: table.dim,
+            ...(table.axpyPairKernel ? { kernel: table.axpyPairKernel } : {}),
             rowsOf: (indices) =>
               table.windowRows(inputs.texts as EncodedTexts, rows, conv.length, spec.kernelSize, indices),
           },

@@ -130,6 +130,28 @@ export class TableMemory {
     return { counts, ids: idsAt, rows: rowsAt };
   }
 
+  /**
+   * Zeroed float arrays of the given sizes in the scratch area (16-byte aligned, with 16 bytes to spare), as
+   * views and byte addresses for the kernels; valid until the next call that stages or grows the memory.
+   */
+  scratchFloats(sizes: readonly number[]): { views: Float32Array[]; addresses: number[] } {
+    const addresses: number[] = [];
+    let end = this.scratch;
+    for (const size of sizes) {
+      addresses.push(end);
+      end = align(end + size * 4 + 16);
+    }
+    if (this.buffer) reserveMemory(this.buffer, end);
+    const { buffer } = this.view();
+    const views = sizes.map((size, i) => new Float32Array(buffer, addresses[i] as number, size).fill(0));
+    return { views, addresses };
+  }
+
+  /** Byte address of the table's weights in its memory. */
+  get weightsAddress(): number {
+    return this.offsets.weights;
+  }
+
   /** A copy of `count` floats at byte address `at`. */
   floatsAt(at: number, count: number): Float32Array {
     return new Float32Array(this.view().buffer, at, count).slice();
