@@ -217,7 +217,7 @@ function denseVariant(name: string, docs: readonly KbDocument[]): boolean {
   const stats = dense.batchStats;
   line(
     "batched: documents rescored exactly per query",
-    `${((stats.rescored - statsBefore.rescored) / (stats.queries - statsBefore.queries)).toFixed(1)} (${stats.codes} int16 codes)`,
+    `${((stats.rescored - statsBefore.rescored) / (stats.queries - statsBefore.queries)).toFixed(1)} (${stats.codes} int16 codes, ${stats.codePairs} pairs per document)`,
   );
   const best = batched.map((list) => list[0]?.score ?? 0);
   const tenth = batched.map((list) => list[k - 1]?.score ?? 0);
