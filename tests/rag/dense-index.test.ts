@@ -243,48 +243,55 @@ function spreadOut(rng: ReturnType<typeof createRng>, axes: Float32Array[], deca
   return v;
 }
 
-test("batched search returns exactly the one-at-a-time hits for held-out queries (no near-copy in the index), at every code width it widens through", () => {
-  const rng = createRng(61);
-  const dim = 100;
-  const axes = Array.from({ length: dim }, () => randomVector(rng, dim));
-  const index = new DenseIndex(dim);
-  const rows: (Float32Array | undefined)[] = [];
-  for (let slot = 0; slot < 6000; slot++) {
-    rows.push(spreadOut(rng, axes, 8));
-    index.add(slot, rows[slot] as Float32Array);
-  }
-  const widths: number[] = [];
-  for (let call = 0; call < 4; call++) {
-    if (call === 2) {
-      // Removals and adds between calls: removed rows must never come back; new rows use the codes in force.
-      for (let slot = 5; slot < rows.length; slot += 11) {
-        index.remove(slot);
-        rows[slot] = undefined;
-      }
-      for (let extra = 0; extra < 300; extra++) {
-        rows.push(spreadOut(rng, axes, 8));
-        index.add(rows.length - 1, rows[rows.length - 1] as Float32Array);
-      }
+test("batched search returns exactly the one-at-a-time hits for held-out queries (no near-copy in the index), at every code width it widens through, with and without the first screen", () => {
+  // 6,000 documents: wider codes keep the first screen; 40,000: they go without it.
+  for (const size of [6000, 40000]) {
+    const rng = createRng(61);
+    const dim = 100;
+    const axes = Array.from({ length: dim }, () => randomVector(rng, dim));
+    const index = new DenseIndex(dim);
+    const rows: (Float32Array | undefined)[] = [];
+    for (let slot = 0; slot < size; slot++) {
+      rows.push(spreadOut(rng, axes, 8));
+      index.add(slot, rows[slot] as Float32Array);
     }
-    // One group of 32 fresh queries per call, so each call screens with one code width.
-    const queries = Array.from({ length: 32 }, () => spreadOut(rng, axes, 8));
-    const batched = index.searchBatch(queries, 10);
-    widths.push(index.batchStats.codePairs);
-    queries.forEach((query, q) => {
-      const single = index.search(query, 10);
-      assert.ok((single[0]?.score as number) < 0.99, `call ${call} query ${q} has a near-copy in the index`);
-      assert.deepEqual(batched[q], single, `call ${call} (${widths[call]} pairs) query ${q}`);
-      assert.deepEqual(
-        single.map((hit) => hit.slot),
-        bruteForce(rows, query, 10).map((hit) => hit.slot),
-        `call ${call} query ${q} against brute force`,
-      );
-    });
+    const widths: number[] = [];
+    for (let call = 0; call < 4; call++) {
+      if (call === 2) {
+        // Removals and adds between calls: removed rows must never come back; new rows use the codes in force.
+        for (let slot = 5; slot < rows.length; slot += 11) {
+          index.remove(slot);
+          rows[slot] = undefined;
+        }
+        for (let extra = 0; extra < 300; extra++) {
+          rows.push(spreadOut(rng, axes, 8));
+          index.add(rows.length - 1, rows[rows.length - 1] as Float32Array);
+        }
+      }
+      // One group of 32 fresh queries per call, so each call screens with one code width.
+      const queries = Array.from({ length: 32 }, () => spreadOut(rng, axes, 8));
+      const batched = index.searchBatch(queries, 10);
+      widths.push(index.batchStats.codePairs);
+      queries.forEach((query, q) => {
+        const single = index.search(query, 10);
+        assert.ok(
+          (single[0]?.score as number) < 0.99,
+          `call ${call} query ${q} has a near-copy in the index`,
+        );
+        assert.deepEqual(batched[q], single, `size ${size} call ${call} query ${q}`);
+        if (size > 6000) return; // one-at-a-time search is checked against brute force on the smaller index
+        assert.deepEqual(
+          single.map((hit) => hit.slot),
+          bruteForce(rows, query, 10).map((hit) => hit.slot),
+          `call ${call} query ${q} against brute force`,
+        );
+      });
+    }
+    // The first call fits the projection and screens with 8 pairs; held-out queries let many documents
+    // through, so the codes widen after it to 16 pairs, and after the second call to 24.
+    assert.deepEqual(widths, [16, 24, 24, 24], `size ${size}`);
+    assert.equal(index.batchStats.codes, "projected");
   }
-  // The first call fits the projection and screens with 8 pairs; held-out queries let many documents
-  // through, so the codes widen after it to 16 pairs, and after the second call to 24.
-  assert.deepEqual(widths, [16, 24, 24, 24]);
-  assert.equal(index.batchStats.codes, "projected");
 });
 
 test("the int16 screen never drops a true top-k hit: adversarial queries at every code width (tail-only, negated, zero, ties across rank k, near-ties)", () => {
