@@ -8,6 +8,9 @@
 // ratios of bests only on a quiet machine unless `--noisy` is given (bench/paired-rounds.ts). Batched search screens
 // with int16 codes (a principal projection with a bound for the rest, or the coordinates) and rescores survivors in
 // float32, so its hits must equal one-at-a-time search.
+// Dense search also runs on a held-out knowledge base built the same way from the train+val e-mails only,
+// so no query has a copy of itself among the documents (printed as "held-out" lines with their own faiss
+// figures, ratio and exactness check).
 // RAG_BENCH_DOCS overrides the document count (e.g. for a quick look).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
