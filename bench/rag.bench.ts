@@ -8,6 +8,9 @@
 // ratios of bests only on a quiet machine unless `--noisy` is given (bench/paired-rounds.ts). Batched search screens
 // with int16 codes (a principal projection with a bound for the rest, or the coordinates) and rescores survivors in
 // float32, so its hits must equal one-at-a-time search.
+// Dense search also runs on a held-out knowledge base built the same way from the train+val e-mails only,
+// so no query has a copy of itself among the documents (printed as "held-out" lines with their own faiss
+// figures, ratio and exactness check).
 // RAG_BENCH_DOCS overrides the document count (e.g. for a quick look).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { loadDataset, makeSplit, tokenize } from "../src/data/index.js";
+import { type Example, loadDataset, makeSplit, tokenize } from "../src/data/index.js";
 import { loadPretrainedVectors } from "../src/embeddings/pretrained-vectors.js";
 import { meanVectorEmbedder, normalised } from "../src/embeddings/index.js";
 import { DenseIndex, type KbDocument, KnowledgeBase } from "../src/rag/index.js";
@@ -58,16 +61,10 @@ function line(label: string, value: string): void {
 const spam = await loadDataset("spam-assassin");
 const split = makeSplit(spam, { strategy: "stratified", seed: 1 });
 const queries = split.test.map((row) => row.text ?? "");
-const sourceTokens = spam.rows.map((row) => tokenize(row.text ?? ""));
-const rng = createRng(2024);
-const documents: KbDocument[] = [];
-for (let i = 0; i < targetDocs; i++) {
-  const source = i % sourceTokens.length;
-  const tokens = sourceTokens[source] as string[];
-  const copy = Math.floor(i / sourceTokens.length);
-  const text = copy === 0 ? tokens.join(" ") : tokens.filter(() => rng.next() >= 0.1).join(" ");
-  documents.push({ id: `doc-${i}`, text, label: spam.rows[source]?.label, meta: {} });
-}
+const documents = repeatedDocuments(spam.rows);
+// Held out: the same construction from the train and validation e-mails only, so no query (a test
+// e-mail) has a copy of itself in the knowledge base; the split keeps identical texts in one part.
+const heldOutDocuments = repeatedDocuments([...split.train, ...split.val]);
 const meanTokens = documents.reduce((sum, doc) => sum + doc.text.split(" ").length, 0) / documents.length;
 line(
   "documents / queries",
@@ -75,10 +72,10 @@ line(
 );
 
 // BM25 -----------------------------------------------------------------------------------------
-let before = memory();
+const before = memory();
 const kb = new KnowledgeBase();
 let t = timed(() => kb.add(documents));
-let after = memory();
+const after = memory();
 line(
   "BM25 build (tokenise + index)",
   `${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU, ${kb.bm25.vocabularySize} terms`,
@@ -97,90 +94,151 @@ line("BM25 top-10, one query at a time (target 100)", rate(queries.length, t));
 // Dense ----------------------------------------------------------------------------------------
 const vectors = await loadPretrainedVectors();
 const embedder = meanVectorEmbedder(vectors);
-before = memory();
 const dim = embedder.dim;
-const dense = new DenseIndex(dim);
-t = timed(() => {
-  documents.forEach((doc, slot) => {
-    dense.add(slot, embedder.embed(doc.text.split(" ")));
-  });
-});
-after = memory();
-line(
-  "dense build (embed mean vectors + index)",
-  `${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU, dim ${embedder.dim}`,
-);
-line(
-  "dense memory (heap+buffers / RSS delta)",
-  `${mb(after.heap - before.heap)} / ${mb(after.rss - before.rss)}`,
-);
 const queryVectors = queries.map((query) => embedder.embed(tokenize(query)));
-dense.search(queryVectors[0] as Float32Array, k);
-// Warm-up, as for one-at-a-time search: V8 runs a WebAssembly function in its baseline tier until the
-// optimising compiler has finished it in the background.
-// The first batched call also chooses the int16 codes' basis (fits a principal projection), once per index.
-t = timed(() => dense.searchBatch(queryVectors.slice(0, 64), k));
-line("dense batched first call (fits the codes)", `${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU`);
-const peerFiles = writePeerFiles(dense, documents.length, queryVectors);
-let batched: ReturnType<DenseIndex["searchBatch"]> = [];
-let peer: FaissFigures | undefined;
-let peerMissing = false;
-const figures = new Map<string, number[]>([
-  ["expbook dense one at a time", []],
-  ["expbook dense batched", []],
-]);
-const record = (name: string, value: number): void => {
-  figures.set(name, [...(figures.get(name) ?? []), value]);
-};
-process.stdout.write(`rounds: ${flags.rounds}, expbook and faiss in turn (queries/s, wall)\n`);
-try {
-  for (let round = 0; round < flags.rounds; round++) {
-    t = timed(() => {
-      for (const vector of queryVectors) hits += dense.search(vector, k).length;
-    });
-    record("expbook dense one at a time", queries.length / t.wall);
-    t = timed(() => {
-      batched = dense.searchBatch(queryVectors, k);
-    });
-    record("expbook dense batched", queries.length / t.wall);
-    if (!peerMissing) {
-      const figures = faissPeer(peerFiles);
-      if (figures === undefined) peerMissing = true;
-      else {
-        peer = figures;
-        record("faiss IndexFlatIP one at a time", figures.single_qps);
-        record("faiss IndexFlatIP batched", figures.batched_qps);
-      }
-    }
-  }
-} finally {
-  rmSync(peerFiles.dir, { recursive: true, force: true });
-}
-printFigures(figures, "queries/s");
-const agree = batched.every(
-  (list, i) => JSON.stringify(list) === JSON.stringify(dense.search(queryVectors[i] as Float32Array, k)),
-);
-line("batched top-10 identical to one-at-a-time", String(agree));
-const stats = dense.batchStats;
-line(
-  "batched: documents rescored exactly per query",
-  `${(stats.rescored / stats.queries).toFixed(1)} (${stats.codes} int16 codes)`,
-);
-if (!agree) throw new Error("batched search disagrees with one-at-a-time search");
-if (peer !== undefined) {
-  const faiss = peer;
-  line(`peer faiss ${faiss.faiss}, 1 thread`, faiss.blas);
-  const sameScores = batched.every((list, i) =>
-    list.every((hit, r) => Math.abs(hit.score - (faiss.scores[i]?.[r] ?? Number.NaN)) < 1e-5),
+const figures = new Map<string, number[]>();
+const variants = [
+  { name: "", documents },
+  { name: " held-out", documents: heldOutDocuments },
+] as const;
+let agreeAll = true;
+for (const variant of variants) {
+  process.stdout.write(
+    `\n# dense${variant.name}: ${variant.documents.length} documents from ` +
+      `${variant.name === "" ? "all e-mails (each query's own copies included)" : "train+val e-mails only (no query's text included)"}\n`,
   );
-  line("top-10 scores equal faiss's (within 1e-5)", String(sameScores));
+  agreeAll = denseVariant(variant.name, variant.documents) && agreeAll;
 }
+process.stdout.write("\n");
 const others = otherCpu.stop();
 printLoad("after");
 const gate = ratioGate(loadBefore, others, flags.noisy);
-printRatio(figures, "expbook dense one at a time", "faiss IndexFlatIP one at a time", gate);
-printRatio(figures, "expbook dense batched", "faiss IndexFlatIP batched", gate);
+for (const variant of variants) {
+  printRatio(
+    figures,
+    `expbook dense${variant.name} one at a time`,
+    `faiss${variant.name} one at a time`,
+    gate,
+  );
+  printRatio(figures, `expbook dense${variant.name} batched`, `faiss${variant.name} batched`, gate);
+}
+if (!agreeAll) throw new Error("batched search disagrees with one-at-a-time search");
 if (hits === 0) throw new Error("no hits: the benchmark is broken");
+
+/**
+ * `targetDocs` documents from `rows`, each e-mail repeated in turn; the first copy is the whole text,
+ * later copies drop each token with probability 0.1 (seeded).
+ */
+function repeatedDocuments(rows: readonly Example[]): KbDocument[] {
+  const sourceTokens = rows.map((row) => tokenize(row.text ?? ""));
+  const rng = createRng(2024);
+  const out: KbDocument[] = [];
+  for (let i = 0; i < targetDocs; i++) {
+    const source = i % sourceTokens.length;
+    const tokens = sourceTokens[source] as string[];
+    const copy = Math.floor(i / sourceTokens.length);
+    const text = copy === 0 ? tokens.join(" ") : tokens.filter(() => rng.next() >= 0.1).join(" ");
+    out.push({ id: `doc-${i}`, text, label: rows[source]?.label, meta: {} });
+  }
+  return out;
+}
+
+/**
+ * Builds a dense index of `docs`, times one-at-a-time and batched search of the test e-mails against
+ * it, alternating with the faiss peer for the rounds; records figures under names ending in `name`.
+ * Returns whether batched search gave exactly the one-at-a-time hits.
+ */
+function denseVariant(name: string, docs: readonly KbDocument[]): boolean {
+  const before = memory();
+  const dense = new DenseIndex(dim);
+  let t = timed(() => {
+    docs.forEach((doc, slot) => {
+      dense.add(slot, embedder.embed(doc.text.split(" ")));
+    });
+  });
+  const after = memory();
+  line(
+    "dense build (embed mean vectors + index)",
+    `${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU, dim ${embedder.dim}`,
+  );
+  line(
+    "dense memory (heap+buffers / RSS delta)",
+    `${mb(after.heap - before.heap)} / ${mb(after.rss - before.rss)}`,
+  );
+  dense.search(queryVectors[0] as Float32Array, k);
+  // Warm-up, as for one-at-a-time search: V8 runs a WebAssembly function in its baseline tier until the
+  // optimising compiler has finished it in the background.
+  // The first batched call also chooses the int16 codes' basis (fits a principal projection), once per index.
+  t = timed(() => dense.searchBatch(queryVectors.slice(0, 64), k));
+  line("dense batched first call (fits the codes)", `${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} s CPU`);
+  const statsBefore = dense.batchStats;
+  const peerFiles = writePeerFiles(dense, docs.length, queryVectors);
+  let batched: ReturnType<DenseIndex["searchBatch"]> = [];
+  let peer: FaissFigures | undefined;
+  let peerMissing = false;
+  const single = `expbook dense${name} one at a time`;
+  const batch = `expbook dense${name} batched`;
+  const record = (figure: string, value: number): void => {
+    figures.set(figure, [...(figures.get(figure) ?? []), value]);
+  };
+  process.stdout.write(`rounds: ${flags.rounds}, expbook and faiss in turn (queries/s, wall)\n`);
+  try {
+    for (let round = 0; round < flags.rounds; round++) {
+      t = timed(() => {
+        for (const vector of queryVectors) hits += dense.search(vector, k).length;
+      });
+      record(single, queries.length / t.wall);
+      t = timed(() => {
+        batched = dense.searchBatch(queryVectors, k);
+      });
+      record(batch, queries.length / t.wall);
+      if (!peerMissing) {
+        const result = faissPeer(peerFiles);
+        if (result === undefined) peerMissing = true;
+        else {
+          peer = result;
+          record(`faiss${name} one at a time`, result.single_qps);
+          record(`faiss${name} batched`, result.batched_qps);
+        }
+      }
+    }
+  } finally {
+    rmSync(peerFiles.dir, { recursive: true, force: true });
+  }
+  printFigures(
+    new Map(
+      [...figures].filter(
+        ([figure]) => figure.endsWith(`${name} one at a time`) || figure.endsWith(`${name} batched`),
+      ),
+    ),
+    "queries/s",
+  );
+  const agree = batched.every(
+    (list, i) => JSON.stringify(list) === JSON.stringify(dense.search(queryVectors[i] as Float32Array, k)),
+  );
+  line("batched top-10 identical to one-at-a-time", String(agree));
+  const stats = dense.batchStats;
+  line(
+    "batched: documents rescored exactly per query",
+    `${((stats.rescored - statsBefore.rescored) / (stats.queries - statsBefore.queries)).toFixed(1)} (${stats.codes} int16 codes, ${stats.codePairs} pairs per document)`,
+  );
+  const best = batched.map((list) => list[0]?.score ?? 0);
+  const tenth = batched.map((list) => list[k - 1]?.score ?? 0);
+  line("mean top-1 / top-10 score", `${mean(best).toFixed(3)} / ${mean(tenth).toFixed(3)}`);
+  if (peer !== undefined) {
+    const faiss = peer;
+    line(`peer faiss ${faiss.faiss}, 1 thread`, faiss.blas);
+    const sameScores = batched.every((list, i) =>
+      list.every((hit, r) => Math.abs(hit.score - (faiss.scores[i]?.[r] ?? Number.NaN)) < 1e-5),
+    );
+    line("top-10 scores equal faiss's (within 1e-5)", String(sameScores));
+  }
+  return agree;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+}
 
 interface FaissFigures {
   faiss: string;

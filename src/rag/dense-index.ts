@@ -13,8 +13,9 @@ const docBlock = 4096;
  * one, so nothing else is rebuilt. Scores come from 128-bit SIMD dot-product kernels (see
  * simd-kernels.ts) and the top k from a small heap, never a full sort. Batched search screens 4
  * queries at a time against int16 codes of the vectors (their coordinates, or a projection on their
- * leading principal directions with a bound for the rest) and rescores the few survivors exactly
- * (quantised-screen.ts), so it returns exactly what one-at-a-time search returns.
+ * leading principal directions with a bound for the rest) and rescores the few survivors exactly,
+ * in gathered lists with the same float32 arithmetic (quantised-screen.ts), so it returns exactly
+ * what one-at-a-time search returns.
  */
 export class DenseIndex {
   private readonly stride: number;
@@ -30,15 +31,17 @@ export class DenseIndex {
   private docCount = 0;
   private batchQueries = 0;
   private batchRescored = 0;
-  private readonly exactScore = (query: number, slot: number): number => {
-    this.kernels.dots1(
-      this.queryOffset + query * this.stride * 4,
-      this.matrixOffset + slot * this.stride * 4,
-      1,
-      this.stride / 4,
-      this.outOffset,
-    );
-    return this.view[this.outOffset / 4] as number;
+  /** Rescores `slots` for the group's query `query` with the exact kernel and offers them to `top`. */
+  private readonly rescore = (query: number, slots: readonly number[], top: TopK): void => {
+    const out = this.outOffset / 4;
+    const rowBytes = this.stride * 4;
+    for (let from = 0; from < slots.length; from += docBlock) {
+      const count = Math.min(docBlock, slots.length - from);
+      const ints = new Int32Array(this.view.buffer, this.outOffset, count);
+      for (let r = 0; r < count; r++) ints[r] = this.matrixOffset + (slots[from + r] as number) * rowBytes;
+      this.kernels.dotsList(this.queryOffset + query * rowBytes, this.outOffset, count, this.stride / 4, 0);
+      for (let r = 0; r < count; r++) top.push(slots[from + r] as number, this.view[out + r] as number);
+    }
   };
 
   constructor(
@@ -66,10 +69,20 @@ export class DenseIndex {
 
   /**
    * How many queries batched search has answered, how many documents it rescored exactly for them,
-   * and the basis of its int16 codes now (see QuantisedScreen).
+   * and the basis of its int16 codes now with their int16 pairs per document (see QuantisedScreen).
    */
-  get batchStats(): { queries: number; rescored: number; codes: "projected" | "coordinates" } {
-    return { queries: this.batchQueries, rescored: this.batchRescored, codes: this.screen.basis };
+  get batchStats(): {
+    queries: number;
+    rescored: number;
+    codes: "projected" | "coordinates";
+    codePairs: number;
+  } {
+    return {
+      queries: this.batchQueries,
+      rescored: this.batchRescored,
+      codes: this.screen.basis,
+      codePairs: this.screen.codePairs,
+    };
   }
 
   /** Stores `vector` (normalised here; a zero vector stays zero and scores 0) at `slot`. */
@@ -136,7 +149,7 @@ export class DenseIndex {
       group.forEach((unit, i) => {
         this.placeQuery(unit, i);
       });
-      const { tops, rescored } = this.screen.searchGroup(group, this.slots, this.alive, k, this.exactScore);
+      const { tops, rescored } = this.screen.searchGroup(group, this.slots, this.alive, k, this.rescore);
       this.batchQueries += group.length;
       this.batchRescored += rescored;
       for (const top of tops) results.push(top.sorted());

@@ -21,8 +21,18 @@ const limitBytes = screenQueries * 16;
 const int32Min = -2147483648;
 /** Slack for norms of float32-normalised vectors (1 ± a few ulps) in the error bound. */
 const normSlack = 1.0001;
-/** Principal directions in projected codes; a 16th int16 holds the norm of the rest (8 pairs in all). */
-const headDims = 15;
+/**
+ * Principal directions in projected codes, narrowest first; one more int16 holds the norm of the rest
+ * (8, 16 or 24 pairs in all). A wider head costs more per document and lets fewer through.
+ */
+const headWidths = [15, 31, 47] as const;
+const widestHead = 47;
+/** Pairs of the first screen of projected codes (all of the narrowest codes, a prefix of wider ones). */
+const firstPairs = 8;
+/** Documents from which wider codes skip the first screen (the first short chunks are then a small part). */
+const unguidedDocs = 32768;
+/** An exact rescore (a gathered float32 row) costs about as much as this many int16 pair products. */
+const rescoreCost = 1000;
 /** Smallest dimension at which projected codes pay (they cost 8 pairs against ⌈dim/2⌉). */
 const minProjectedDim = 48;
 /** Live documents before a projection is fitted (below that, a full screen is quick anyway). */
@@ -32,8 +42,8 @@ const sampleDocs = 4096;
 /** Bound, in cosine units, on the float64 rounding of projecting (a basis orthonormal to working precision). */
 const projectionSlack = 1e-6;
 
-/** The exact float32 score of the group's query `query` and the document at `slot`. */
-export type ExactScore = (query: number, slot: number) => number;
+/** Rescores `slots` exactly (float32) for the group's query `query` and offers each to `top`. */
+export type ExactRescore = (query: number, slots: readonly number[], top: TopK) => void;
 
 /**
  * An int16 copy of the dense index's unit vectors that screens documents for exact top-k search of
@@ -41,16 +51,17 @@ export type ExactScore = (query: number, slot: number) => number;
  * caller, and the exact k-th best score so far sets each query's limit. The codes are either
  *  - coordinates: round(32000·x) per dimension, or
  *  - projected (dimensions ≥ 48, once there are 1,024 documents): round(32000·Vx) for an orthonormal
- *    basis V of the 15 leading principal directions of the documents, then ⌈32000·‖x − VᵀVx‖⌉,
- *    so the integer score I adds an upper bound of the rest's dot product (Cauchy–Schwarz) to the
- *    head's: about a sixth of the work per document when embeddings concentrate in a few directions.
+ *    basis V of the h leading principal directions of the documents (h = 15, 31 or 47), then
+ *    ⌈32000·‖x − VᵀVx‖⌉, so the integer score I adds an upper bound of the rest's dot product
+ *    (Cauchy–Schwarz) to the head's: 8, 16 or 24 pairs per document instead of ⌈dim/2⌉.
  * In both, with e the head codes' rounding errors (kept exactly per query, as a running maximum over
  * documents) and ε bounding float32 rounding of the exact kernel,
  *   exact score · 32000² ≤ I + Δ + 32000²·(ε + ρ),  Δ = 32000·(‖e_q‖ + ‖e_d‖)·1.0001 + ‖e_q‖·‖e_d‖,
  * ρ the projection's rounding; so a document with I below 32000²·T − Δ − 32000²·(ε + ρ) cannot beat the
- * k-th best exact score T already found, and the results equal exhaustive float32 search. When a
- * projection lets too many documents through (embeddings spread over many directions), the screen
- * goes back to coordinates until the index has doubled. Integer sums cannot overflow: by
+ * k-th best exact score T already found, and the results equal exhaustive float32 search. The head
+ * starts at 15 directions; when rescoring the documents it lets through costs more than the screen
+ * (queries whose nearest documents are not near-copies, so the bound's slack is wide next to the
+ * gaps between scores), it widens to 31, then 47, then coordinates, until the index has doubled. Integer sums cannot overflow: by
  * Cauchy–Schwarz |I| ≤ ‖codes_q‖·‖codes_d‖ < 32,020² < 2³¹.
  */
 export class QuantisedScreen {
@@ -67,8 +78,10 @@ export class QuantisedScreen {
   private capacity = 0;
   private maxDocError = 0;
   private readonly epsilon: number;
-  /** Row-major basis of the projected codes (headDims × dim), or undefined for coordinates. */
+  /** Row-major basis of the projected codes (widestHead × dim), or undefined for coordinates. */
   private projection: Float64Array | undefined;
+  /** Leading rows of `projection` in the codes now (one of headWidths). */
+  private head: number = headWidths[0];
   /** Live documents when the codes' basis was last chosen (0: never). */
   private chosenAt = 0;
   private readonly scratch: Float64Array;
@@ -82,13 +95,18 @@ export class QuantisedScreen {
     this.kernels = createSimdKernels(65536);
     this.codes = new Int16Array(this.kernels.memory.buffer);
     this.ints = new Int32Array(this.kernels.memory.buffer);
-    this.scratch = new Float64Array(Math.max(dim, headDims + 1) + 1);
+    this.scratch = new Float64Array(Math.max(dim, widestHead + 1) + 1);
     this.layout(dim);
   }
 
   /** "projected" when the codes hold a principal projection, else "coordinates". */
   get basis(): "projected" | "coordinates" {
     return this.projection === undefined ? "coordinates" : "projected";
+  }
+
+  /** int16 pairs per document in the codes now (8, 16 or 24 projected; ⌈dim/2⌉ coordinates). */
+  get codePairs(): number {
+    return this.pairs;
   }
 
   /** Stores the int16 codes of a unit vector (or a zero vector) at `slot`. */
@@ -117,97 +135,118 @@ export class QuantisedScreen {
     const sample: Float32Array[] = [];
     const step = Math.max(1, Math.floor(slots / sampleDocs));
     for (let slot = 0; slot < slots; slot += step) if (alive[slot] === 1) sample.push(this.row(slot));
-    this.projection = principalSubspace(sample, this.dim, headDims);
-    this.reencode(slots, alive, headDims + 1);
+    this.projection = principalSubspace(sample, this.dim, Math.min(widestHead, this.dim - 1));
+    this.head = headWidths[0];
+    this.reencode(slots, alive, this.head + 1);
   }
 
   /**
    * The exact top k of each of up to `groupQueries` unit queries among the live slots, and how many
-   * documents were rescored exactly. Coordinates: one screen whose limits follow the k-th best integer
-   * score (less twice the error bound), then the survivors are rescored. Projected: a first screen
-   * picks the k best upper bounds per query (near-duplicates and close neighbours: the bound is
-   * tight when the tails are parallel), whose exact k-th best score T then sets the limits of a
-   * second screen, whose survivors are rescored as they come.
+   * documents were rescored exactly. One screen over the documents; each query's limit is its k-th
+   * best exact score so far (less the error margin), and the documents that reach it are rescored in
+   * one gathered list per query after each chunk, which raises the limit for the next chunk. With
+   * coordinate codes the limit also follows the k-th best integer score (less twice the margin), so
+   * the first chunks are screened against something before any rescoring. Afterwards the codes widen
+   * (a wider principal head, then coordinates) when rescoring cost more than the wider screen would.
    */
   searchGroup(
     queries: readonly Float32Array[],
     slots: number,
     alive: Uint8Array,
     k: number,
-    exact: ExactScore,
+    rescore: ExactRescore,
   ): { tops: TopK[]; rescored: number } {
     const count = queries.length;
     const squared = scale * scale;
     const tops = queries.map(() => new TopK(k));
-    let rescored = 0;
-    const rescore = (i: number, slot: number): void => {
-      (tops[i] as TopK).push(slot, exact(i, slot));
-      rescored++;
-    };
+    const margins = this.writeQueries(queries);
+    const coordinates = this.projection === undefined;
     const guesses = queries.map(() => new TopK(k));
-    const guess = (i: number, slot: number, score: number): number => {
-      const top = guesses[i] as TopK;
-      top.push(slot, score);
-      return top.threshold;
-    };
-    if (this.projection === undefined) {
-      const margins = this.writeQueries(queries).map((margin) => 2 * margin);
-      const hits = queries.map(() => [] as number[]);
-      const limits = this.scan(count, slots, alive, (i, slot, score) => {
-        (hits[i] as number[]).push(slot, score);
-        return guess(i, slot, score) - (margins[i] as number);
+    const pending = queries.map(() => [] as number[]);
+    let rescored = 0;
+    let initial: number[] | undefined;
+    if (!coordinates && (this.head === headWidths[0] || slots < unguidedDocs)) {
+      // A first screen on the leading 8 pairs picks each query's k most promising documents; their
+      // exact k-th best score is a floor for the query's true k-th best, so the main screen starts tight.
+      // It pays with the narrowest codes (tight bounds for near-copies) and on small indexes; on large
+      // ones the chunk-by-chunk limits catch up within the first chunks, and with wider codes the
+      // extra 8 pairs cost more than the rescoring they save (measured on the benchmark's held-out queries).
+      this.scan(count, slots, alive, firstPairs, (i, slot, score) => {
+        const guess = guesses[i] as TopK;
+        guess.push(slot, score);
+        return guess.threshold;
       });
-      hits.forEach((found, i) => {
-        for (let h = 0; h < found.length; h += 2)
-          if ((found[h + 1] as number) >= (limits[i] as number)) rescore(i, found[h] as number);
-      });
-    } else {
-      const margins = this.writeQueries(queries);
-      this.scan(count, slots, alive, guess);
-      const floors = guesses.map((top, i) => {
+      initial = guesses.map((guess, i) => {
         const seeds = new TopK(k);
-        const likely = top.sorted();
-        for (const hit of likely) seeds.push(hit.slot, exact(i, hit.slot));
+        const likely = guess.sorted().map((hit) => hit.slot);
+        rescore(i, likely, seeds);
         rescored += likely.length;
-        return seeds.threshold;
+        return squared * seeds.threshold - (margins[i] as number);
       });
-      const initial = floors.map((floor, i) => squared * floor - (margins[i] as number));
-      this.scan(
-        count,
-        slots,
-        alive,
-        (i, slot) => {
-          rescore(i, slot);
-          return Math.max(
-            initial[i] as number,
-            squared * (tops[i] as TopK).threshold - (margins[i] as number),
-          );
-        },
-        initial,
-      );
     }
-    if (this.projection !== undefined && rescored / count > this.worthwhileRescores(slots, k))
-      this.reencode(slots, alive, this.dim, true);
+    this.scan(
+      count,
+      slots,
+      alive,
+      this.pairs,
+      (i, slot, score, limit) => {
+        (pending[i] as number[]).push(slot);
+        if (!coordinates) return limit;
+        const guess = guesses[i] as TopK;
+        guess.push(slot, score);
+        return Math.max(limit, guess.threshold - 2 * (margins[i] as number));
+      },
+      (limits) => {
+        pending.forEach((list, i) => {
+          if (list.length === 0) return;
+          const top = tops[i] as TopK;
+          rescore(i, list, top);
+          rescored += list.length;
+          list.length = 0;
+          limits[i] = Math.max(limits[i] as number, squared * top.threshold - (margins[i] as number));
+        });
+      },
+      initial,
+    );
+    this.widen(slots, alive, rescored / count - 2 * k);
     return { tops, rescored };
+  }
+
+  /**
+   * Moves the codes to the next wider head (or to coordinates after the widest) when a group's
+   * avoidable rescoring (beyond the 2k any screen rescores) cost more than the screen itself: then
+   * more pairs per document pay for themselves in documents let through.
+   */
+  private widen(slots: number, alive: Uint8Array, avoidablePerQuery: number): void {
+    if (this.projection === undefined || rescoreCost * avoidablePerQuery <= this.pairs * slots) return;
+    const next = headWidths.find((width) => width > this.head && width < this.dim);
+    if (next === undefined) this.reencode(slots, alive, this.dim, true);
+    else {
+      this.head = next;
+      this.reencode(slots, alive, next + 1);
+    }
   }
 
   /**
    * Screens the documents against the group's queries (already written), GEMM-style: the documents
    * are streamed once per group, in chunks small enough to stay in the L2 cache while every tile of 4
-   * queries is scored against them. `visit(i, slot, score)` sees each live document whose integer
-   * score reaches query i's limit (−∞ at first, or `initial`) and returns the new limit. Returns the
-   * final limits.
+   * queries is scored against them. `visit(i, slot, score, limit)` sees each live document whose
+   * integer score reaches query i's limit (−∞ at first) and returns the new limit; after each chunk
+   * `chunkDone(limits)` may raise the limits.
    */
   private scan(
     count: number,
     slots: number,
     alive: Uint8Array,
-    visit: (i: number, slot: number, score: number) => number,
+    pairs: number,
+    visit: (i: number, slot: number, score: number, limit: number) => number,
+    chunkDone?: (limits: Float64Array) => void,
     initial?: readonly number[],
-  ): Float64Array {
+  ): void {
     const tiles = Math.ceil(count / screenQueries);
     const limits = new Float64Array(tiles * screenQueries).fill(Number.POSITIVE_INFINITY);
     for (let i = 0; i < count; i++) limits[i] = initial?.[i] ?? Number.NEGATIVE_INFINITY;
+    const screened = Math.min(pairs, this.pairs) | ((this.pairs - Math.min(pairs, this.pairs)) << 16);
     const blocks = Math.ceil(slots / blockDocs);
     // The first chunks are short, so the limits tighten before most documents are screened.
     for (
@@ -219,7 +258,7 @@ export class QuantisedScreen {
       const matrix = this.matrixOffset + first * this.blockBytes;
       for (let tile = 0; tile < tiles; tile++) {
         this.writeLimits(tile, limits);
-        this.kernels.screen(tile * this.tileBytes, matrix, chunk, this.pairs, this.outOffset);
+        this.kernels.screen(tile * this.tileBytes, matrix, chunk, screened, this.outOffset);
         const ints = this.ints;
         const last = Math.min(count, (tile + 1) * screenQueries);
         const listEnd = (this.outOffset + chunk * this.outStride) / 4;
@@ -235,14 +274,14 @@ export class QuantisedScreen {
               const score = ints[at + r] as number;
               const slot = firstSlot + r;
               if (score < limit || slot >= slots || alive[slot] !== 1) continue;
-              limit = visit(i, slot, score);
+              limit = visit(i, slot, score, limit);
             }
             limits[i] = limit;
           }
         }
       }
+      chunkDone?.(limits);
     }
-    return limits;
   }
 
   /** Writes the group's queries into their tiles (zeros after them); returns each query's margin. */
@@ -251,15 +290,6 @@ export class QuantisedScreen {
     const tiles = Math.ceil(queries.length / screenQueries);
     for (let i = queries.length; i < tiles * screenQueries; i++) this.writeQuery(i, undefined);
     return margins;
-  }
-
-  /**
-   * Rescores per query above which projected codes cost more than coordinates: an exact rescore
-   * costs about as much as screening 1,000 (document, pair) products with the int16 kernel, and
-   * coordinates too rescore about 2k documents per query.
-   */
-  private worthwhileRescores(documents: number, k: number): number {
-    return 2 * k + (documents * (Math.ceil(this.dim / 2) - (headDims + 1) / 2)) / 1000;
   }
 
   /**
@@ -284,13 +314,13 @@ export class QuantisedScreen {
     let norm = 0;
     let head = 0;
     for (let a = 0; a < dim; a++) norm += (unit[a] as number) * (unit[a] as number);
-    for (let h = 0; h < headDims; h++) {
+    for (let h = 0; h < this.head; h++) {
       let dot = 0;
       for (let a = 0; a < dim; a++) dot += (projection[h * dim + a] as number) * (unit[a] as number);
       head += dot * dot;
       round(h, dot * scale);
     }
-    out[headDims] = Math.ceil(scale * (Math.sqrt(Math.max(0, norm - head)) + projectionSlack));
+    out[this.head] = Math.ceil(scale * (Math.sqrt(Math.max(0, norm - head)) + projectionSlack));
     return Math.sqrt(squaredError);
   }
 

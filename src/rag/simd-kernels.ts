@@ -24,49 +24,62 @@ const laneSum = (local: number) => [
   ...op.f32Add,
 ];
 
+/** Adds ⟨row at local m, query at local qp⟩ over `quads` quads into acc (m and qp advance; j counts). */
+const dotLoop = (m: number, qp: number, j: number, quads: number, acc: number) => [
+  ...op.get(quads),
+  ...op.set(j),
+  ...op.loop,
+  ...op.get(acc),
+  ...op.get(m),
+  ...op.v128Load(),
+  ...op.get(qp),
+  ...op.v128Load(),
+  ...op.f32x4Mul,
+  ...op.f32x4Add,
+  ...op.set(acc),
+  ...bump(m, 16),
+  ...bump(qp, 16),
+  ...countDown(j),
+  ...op.end,
+];
+
 /**
- * dots1(q, m, rows, quads, out): for each of `rows` float32 rows at byte address m (each `quads` × 4
- * floats long) writes ⟨query at q, row⟩ to out[r] (f32). Four lane accumulators, summed at the end.
+ * The exact float32 kernels, four lane accumulators per row summed at the end, so both give the same
+ * score for a row bit for bit:
+ * - dots1(q, m, rows, quads, out): for each of `rows` float32 rows at byte address m (each `quads` × 4
+ *   floats long) writes ⟨query at q, row⟩ to out[r] (f32);
+ * - dotsList(q, list, count, quads, _): the same for rows scattered in memory: `list` holds `count`
+ *   int32 byte addresses of rows, and each entry is overwritten with its row's score (f32). The loads
+ *   of different rows overlap, so a list of rescoring candidates costs far less than a call per row.
  */
-function dots1(): KernelSource {
-  const [q, m, rows, quads, out, j, qp, acc] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+function dotsKernel(gathered: boolean): KernelSource {
+  const [q, rowsOrList, count, quads, out, j, qp, m, acc] = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const;
+  const store = gathered ? rowsOrList : out;
   const code = [
+    ...(gathered ? [] : [...op.get(rowsOrList), ...op.set(m)]),
     ...op.block,
-    ...op.get(rows),
+    ...op.get(count),
     ...op.i32Eqz,
     ...op.brIf(0),
     ...op.loop,
     ...op.v128Zero,
     ...op.set(acc),
-    ...op.get(quads),
-    ...op.set(j),
     ...op.get(q),
     ...op.set(qp),
-    ...op.loop,
-    ...op.get(acc),
-    ...op.get(m),
-    ...op.v128Load(),
-    ...op.get(qp),
-    ...op.v128Load(),
-    ...op.f32x4Mul,
-    ...op.f32x4Add,
-    ...op.set(acc),
-    ...bump(m, 16),
-    ...bump(qp, 16),
-    ...countDown(j),
-    ...op.end,
-    ...op.get(out),
+    ...(gathered ? [...op.get(rowsOrList), ...op.i32Load(), ...op.set(m)] : []),
+    ...dotLoop(m, qp, j, quads, acc),
+    ...op.get(store),
     ...laneSum(acc),
     ...op.f32Store,
-    ...bump(out, 4),
-    ...countDown(rows),
+    ...bump(store, 4),
+    ...countDown(count),
     ...op.end,
     ...op.end,
   ];
   return {
-    name: "dots1",
+    name: gathered ? "dotsList" : "dots1",
     locals: [
-      [2, i32],
+      [3, i32],
       [1, v128],
     ],
     code,
@@ -75,7 +88,8 @@ function dots1(): KernelSource {
 
 /**
  * The int16 screening kernel for Q queries and blocks of 4·R documents:
- * screen(q, m, blocks, pairs, out).
+ * screen(q, m, blocks, pairs, out). The low 16 bits of `pairs` are the pairs screened, the high 16 bits
+ * how many more each block stores after them (skipped: a screen on a prefix of wider codes).
  * - Documents: blocks of 4·R at m; for each pair of dimensions p, R vectors of 8 int16 (document lane
  *   l of vector h holds dimensions 2p and 2p + 1 of document 4h + l).
  * - q: Q limits (int32 splatted to 4 lanes, 16 bytes each), then the queries interleaved by pair: the
@@ -92,9 +106,13 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   ] as const;
   const doc = (h: number) => 12 + h;
   const acc = (i: number, h: number) => 12 + rowsOf4 + i * rowsOf4 + h;
+  const skip = 12 + rowsOf4 + queries * rowsOf4;
   const limits = queries * 16;
   const scores = queries * rowsOf4 * 16;
   const code: number[] = [
+    // pairs = pairs screened | (pairs skipped after them in each block) << 16
+    ...[...op.get(pairs), ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(rowsOf4 * 16), ...op.i32Mul],
+    ...[...op.set(skip), ...op.get(pairs), ...op.i32Const(0xffff), ...op.i32And, ...op.set(pairs)],
     ...[
       ...op.get(out),
       ...op.get(blocks),
@@ -123,6 +141,7 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
       );
   }
   code.push(...bump(m, rowsOf4 * 16), ...bump(qp, queries * 4), ...countDown(j), ...op.end);
+  code.push(...op.get(m), ...op.get(skip), ...op.i32Add, ...op.set(m));
   code.push(...op.v128Zero, ...op.set(flag));
   for (let i = 0; i < queries; i++)
     for (let h = 0; h < rowsOf4; h++)
@@ -150,6 +169,7 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
     locals: [
       [5, i32],
       [2 + rowsOf4 + queries * rowsOf4, v128],
+      [1, i32],
     ],
     code,
   };
@@ -186,6 +206,8 @@ export interface SimdKernels {
   memory: WasmMemory;
   /** Exact float32 dot products of one query with consecutive rows. */
   dots1: Kernel;
+  /** dots1's products for a list of row addresses, each entry overwritten by its score. */
+  dotsList: Kernel;
   /** int16 screening of `screenQueries` queries against blocks of 4·`screenRowsOf4` documents. */
   screen: Kernel;
 }
@@ -203,9 +225,14 @@ let compiled: object | undefined;
 /** Instantiates the kernels over a fresh memory of `bytes` (rounded up to 64 KiB pages). */
 export function createSimdKernels(bytes: number): SimdKernels {
   const screen = screenKernel(screenQueries, screenRowsOf4);
-  compiled ??= new wasm.Module(assembleModule([dots1(), screen]));
+  compiled ??= new wasm.Module(assembleModule([dotsKernel(false), dotsKernel(true), screen]));
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const instance = new wasm.Instance(compiled, { env: { memory } });
   const exports = instance.exports as Record<string, Kernel>;
-  return { memory, dots1: exports.dots1 as Kernel, screen: exports[screen.name] as Kernel };
+  return {
+    memory,
+    dots1: exports.dots1 as Kernel,
+    dotsList: exports.dotsList as Kernel,
+    screen: exports[screen.name] as Kernel,
+  };
 }

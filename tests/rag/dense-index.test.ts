@@ -228,3 +228,136 @@ test("batched search goes back to coordinate codes when a projection prunes badl
     );
   });
 });
+
+/**
+ * Embedding-like vectors whose energy spreads over many directions: a shared direction, then
+ * components whose scale decays slowly (1 / (1 + a/decay)), and weak noise.
+ */
+function spreadOut(rng: ReturnType<typeof createRng>, axes: Float32Array[], decay: number): Float32Array {
+  const dim = axes[0]?.length ?? 0;
+  const v = Float32Array.from({ length: dim }, () => 0.02 * rng.normal());
+  axes.forEach((axis, a) => {
+    const weight = a === 0 ? 2 : rng.normal() / (1 + a / decay);
+    for (let x = 0; x < dim; x++) v[x] = (v[x] as number) + weight * (axis[x] as number);
+  });
+  return v;
+}
+
+test("batched search returns exactly the one-at-a-time hits for held-out queries (no near-copy in the index), at every code width it widens through, with and without the first screen", () => {
+  // 6,000 documents: wider codes keep the first screen; 40,000: they go without it.
+  for (const size of [6000, 40000]) {
+    const rng = createRng(61);
+    const dim = 100;
+    const axes = Array.from({ length: dim }, () => randomVector(rng, dim));
+    const index = new DenseIndex(dim);
+    const rows: (Float32Array | undefined)[] = [];
+    for (let slot = 0; slot < size; slot++) {
+      rows.push(spreadOut(rng, axes, 8));
+      index.add(slot, rows[slot] as Float32Array);
+    }
+    const widths: number[] = [];
+    for (let call = 0; call < 4; call++) {
+      if (call === 2) {
+        // Removals and adds between calls: removed rows must never come back; new rows use the codes in force.
+        for (let slot = 5; slot < rows.length; slot += 11) {
+          index.remove(slot);
+          rows[slot] = undefined;
+        }
+        for (let extra = 0; extra < 300; extra++) {
+          rows.push(spreadOut(rng, axes, 8));
+          index.add(rows.length - 1, rows[rows.length - 1] as Float32Array);
+        }
+      }
+      // One group of 32 fresh queries per call, so each call screens with one code width.
+      const queries = Array.from({ length: 32 }, () => spreadOut(rng, axes, 8));
+      const batched = index.searchBatch(queries, 10);
+      widths.push(index.batchStats.codePairs);
+      queries.forEach((query, q) => {
+        const single = index.search(query, 10);
+        assert.ok(
+          (single[0]?.score as number) < 0.99,
+          `call ${call} query ${q} has a near-copy in the index`,
+        );
+        assert.deepEqual(batched[q], single, `size ${size} call ${call} query ${q}`);
+        if (size > 6000) return; // one-at-a-time search is checked against brute force on the smaller index
+        assert.deepEqual(
+          single.map((hit) => hit.slot),
+          bruteForce(rows, query, 10).map((hit) => hit.slot),
+          `call ${call} query ${q} against brute force`,
+        );
+      });
+    }
+    // The first call fits the projection and screens with 8 pairs; held-out queries let many documents
+    // through, so the codes widen after it to 16 pairs, and after the second call to 24.
+    assert.deepEqual(widths, [16, 24, 24, 24], `size ${size}`);
+    assert.equal(index.batchStats.codes, "projected");
+  }
+});
+
+test("the int16 screen never drops a true top-k hit: adversarial queries at every code width (tail-only, negated, zero, ties across rank k, near-ties)", () => {
+  const rng = createRng(71);
+  const dim = 100;
+  const axes = Array.from({ length: dim }, () => randomVector(rng, dim));
+  const index = new DenseIndex(dim);
+  const rows: Float32Array[] = [];
+  const put = (row: Float32Array) => {
+    rows.push(row);
+    index.add(rows.length - 1, row);
+  };
+  for (let slot = 0; slot < 3000; slot++) put(spreadOut(rng, axes, 8));
+  const tied = rows[17] as Float32Array;
+  for (let copy = 0; copy < 25; copy++) put(Float32Array.from(tied));
+  const nearTied = rows[29] as Float32Array;
+  for (let copy = 0; copy < 25; copy++) put(nearTied.map((x) => x + 1e-7 * rng.normal()));
+  put(new Float32Array(dim));
+  for (let n = 0; n < 40; n++) put((rows[n] as Float32Array).map((x) => -x));
+  // A vector with no component along the 20 strongest axes (orthonormalised here), so its scores come
+  // from the part of the documents the projected codes only bound.
+  const basis: Float32Array[] = [];
+  for (const axis of axes.slice(0, 20)) {
+    const b = Float32Array.from(axis);
+    for (const u of basis) {
+      const dot = b.reduce((s, x, j) => s + x * (u[j] as number), 0);
+      for (let j = 0; j < dim; j++) b[j] = (b[j] as number) - dot * (u[j] as number);
+    }
+    const norm = Math.sqrt(b.reduce((s, x) => s + x * x, 0));
+    basis.push(b.map((x) => x / norm));
+  }
+  const tailOnly = () => {
+    const v = randomVector(rng, dim);
+    for (const u of basis) {
+      const dot = v.reduce((s, x, j) => s + x * (u[j] as number), 0);
+      for (let j = 0; j < dim; j++) v[j] = (v[j] as number) - dot * (u[j] as number);
+    }
+    return v;
+  };
+  const adversarial = () => [
+    ...Array.from({ length: 6 }, tailOnly),
+    ...Array.from({ length: 4 }, () => randomVector(rng, dim)),
+    ...[3, 8, 40].map((n) => (rows[n] as Float32Array).map((x) => -x)),
+    new Float32Array(dim),
+    Float32Array.from(tied),
+    Float32Array.from(nearTied),
+    (rows[5] as Float32Array).map((x, j) => x + (rows[6] as Float32Array)[j]!),
+    (rows[9] as Float32Array).map((x, j) => x + 3 * (tailOnly()[j] as number)),
+    ...Array.from({ length: 10 }, () => spreadOut(rng, axes, 8)),
+  ];
+  // The first batched call fits the projection and screens with 8 pairs; later calls use the codes
+  // the previous call left (one group of at most 32 queries per call, so one width per call).
+  const widths = new Set<number>();
+  let calls = 0;
+  for (let round = 0; round < 3; round++) {
+    const queries = adversarial();
+    assert.ok(queries.length <= 32, "one group per call");
+    for (const k of [1, 10, 30]) {
+      widths.add(calls++ === 0 ? 8 : index.batchStats.codePairs);
+      const batched = index.searchBatch(queries, k);
+      queries.forEach((query, q) => {
+        assert.deepEqual(batched[q], index.search(query, k), `round ${round} k ${k} query ${q}`);
+      });
+    }
+  }
+  // Projected with 8, 16 and 24 pairs, then coordinates (50 pairs).
+  for (const pairs of [8, 16, 24, 50])
+    assert.ok(widths.has(pairs), `screened with ${pairs} pairs: ${[...widths]}`);
+});
