@@ -1,4 +1,3 @@
-import type { SubmitReport } from "../distributed/submit-jobs.js";
 import type { LoadedStudy } from "../study/load-study.js";
 import type { PlanOptions } from "../study/plan.js";
 import type { JobExecutor } from "../study/run-study.js";
@@ -12,16 +11,6 @@ export interface DistributedFlags {
   detach?: boolean;
   retries?: string;
   heartbeat?: string;
-}
-
-/** A phase's submission as the user sees it: the jobs submitted ahead of it count as submitted, not present. */
-function withEarlySubmission(report: SubmitReport, early: SubmitReport): SubmitReport {
-  const ahead = early.added + early.resubmitted;
-  return {
-    added: report.added + early.added,
-    present: Math.max(0, report.present - ahead),
-    resubmitted: report.resubmitted + early.resubmitted,
-  };
 }
 
 /** A distributed run opened: the executor runStudy sends its phases to, or a submission already made. */
@@ -75,26 +64,22 @@ export async function openDistributedRun(
   const dependents = dependentsPlan(loaded.study, { ...plan, retryLimit, heartbeatSeconds });
   // What can run now goes into the queue at once, before the study runner writes the study's record
   // and splits, so workers start meanwhile; its first phase then finds these jobs already queued.
-  let early: SubmitReport | undefined = await submitStudy(
-    loaded,
-    { ...plan, store, retryLimit, heartbeatSeconds },
-    boss,
-  ).catch(async (error: unknown) => {
-    await close();
-    throw error;
-  });
+  const early = await submitStudy(loaded, { ...plan, store, retryLimit, heartbeatSeconds }, boss).catch(
+    async (error: unknown) => {
+      await close();
+      throw error;
+    },
+  );
   const executor = queueExecutor(boss, {
     store,
     retryLimit,
     heartbeatSeconds,
     ...(dependents ? { dependents } : {}),
-    onSubmitted: (report) => {
-      const shown = early ? withEarlySubmission(report, early) : report;
-      early = undefined;
+    presubmitted: early.byId,
+    onSubmitted: (report) =>
       printStatus(
-        `${name}: ${shown.added} job(s) submitted to the queue, ${shown.present} already there${shown.resubmitted ? `, ${shown.resubmitted} failed before and submitted again` : ""}`,
-      );
-    },
+        `${name}: ${report.added} job(s) submitted to the queue, ${report.present} already there${report.resubmitted ? `, ${report.resubmitted} failed before and submitted again` : ""}`,
+      ),
     onIdle: () =>
       printStatus(
         `${name}: no job has started yet; start \`expbook worker --queue ${redactUri(queueUri)}\` on each machine`,
