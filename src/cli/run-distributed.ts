@@ -60,12 +60,22 @@ export async function openDistributedRun(
   }
   const { queueExecutor } = await import("../distributed/follow-jobs.js");
   const { dependentsPlan } = await import("../distributed/queue-job.js");
+  const { submitStudy } = await import("../distributed/submit-study.js");
   const dependents = dependentsPlan(loaded.study, { ...plan, retryLimit, heartbeatSeconds });
+  // What can run now goes into the queue at once, before the study runner writes the study's record
+  // and splits, so workers start meanwhile; its first phase then finds these jobs already queued.
+  const early = await submitStudy(loaded, { ...plan, store, retryLimit, heartbeatSeconds }, boss).catch(
+    async (error: unknown) => {
+      await close();
+      throw error;
+    },
+  );
   const executor = queueExecutor(boss, {
     store,
     retryLimit,
     heartbeatSeconds,
     ...(dependents ? { dependents } : {}),
+    presubmitted: early.byId,
     onSubmitted: (report) =>
       printStatus(
         `${name}: ${report.added} job(s) submitted to the queue, ${report.present} already there${report.resubmitted ? `, ${report.resubmitted} failed before and submitted again` : ""}`,

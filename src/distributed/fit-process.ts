@@ -2,7 +2,7 @@ import type { ProgressEvent } from "../systems/system.js";
 import type { FitResult } from "../study/fit-system.js";
 import type { StudyJob } from "../study/plan.js";
 import type { StudyContext } from "../study/run-job.js";
-import type { JobMessage, WorkerMessage } from "../study/worker-protocol.js";
+import type { JobMessage, WarmMessage, WorkerMessage } from "../study/worker-protocol.js";
 import { spawnStudyWorker } from "../study/spawn-study-worker.js";
 
 /** A fit that failed in the fitting process: a user error keeps its one-line message and its name. */
@@ -27,14 +27,17 @@ export interface FitProcess {
   alive(): Promise<boolean>;
   /** Lets the process end once idle. */
   close(): void;
+  /** True when the process loaded every system kind it was told to warm up (see `startFitProcess`). */
+  readonly warmed: boolean;
 }
 
 /**
  * Starts a fitting process. Fitting runs there, not in the queue worker, so that the worker's event
  * loop stays free for the queue's heartbeats while a training step or an index build holds the CPU.
  * Killing the machine (both processes) leaves the run `crashed`; the queue retries the job elsewhere.
+ * With `warm`, it resolves once the process has also loaded those system kinds (see `WarmMessage`).
  */
-export async function startFitProcess(): Promise<FitProcess> {
+export async function startFitProcess(warm: readonly string[] = []): Promise<FitProcess> {
   const child = spawnStudyWorker();
   let exited = false;
   const exit = new Promise<string>((resolve) =>
@@ -47,6 +50,20 @@ export async function startFitProcess(): Promise<FitProcess> {
     child.once("message", (message: WorkerMessage) => (message.type === "ready" ? resolve() : undefined));
     void exit.then((how) => reject(new Error(`the fitting process exited (${how}) as it started`)));
   });
+  let warmed = warm.length === 0;
+  if (warm.length > 0) {
+    // A process that fails to warm up (or exits meanwhile) is not waited for: its first job reports why.
+    let onWarm: (message: WorkerMessage) => void = () => {};
+    const warmUp = new Promise<boolean>((resolve) => {
+      onWarm = (message) => (message.type === "warm" ? resolve(message.ok) : undefined);
+      child.on("message", onWarm);
+      void exit.then(() => resolve(false));
+    });
+    const message: WarmMessage = { type: "warm", kinds: [...warm] };
+    child.send(message);
+    warmed = await warmUp;
+    child.off("message", onWarm);
+  }
   let busy = false;
   return {
     fit(context, job, progress) {
@@ -85,5 +102,6 @@ export async function startFitProcess(): Promise<FitProcess> {
     close() {
       if (!exited && child.connected) child.disconnect();
     },
+    warmed,
   };
 }

@@ -5,7 +5,13 @@ import { queueJobState, settledOutcome } from "./job-outcome.js";
 import { readJobProgress } from "./job-progress.js";
 import type { QueueClient } from "./open-queue.js";
 import { type DependentsPlan, queuedStudyJob, queueJobId, STUDY_QUEUE } from "./queue-job.js";
-import { type SubmitOptions, type SubmitReport, submitStudyJobs } from "./submit-jobs.js";
+import {
+  countSubmission,
+  type SubmitOptions,
+  type SubmitOutcome,
+  type SubmitReport,
+  submitStudyJobs,
+} from "./submit-jobs.js";
 
 /** How a submitter follows its jobs. */
 export interface FollowOptions extends SubmitOptions {
@@ -22,6 +28,12 @@ export interface FollowOptions extends SubmitOptions {
   onIdle?: () => void;
   /** Lets workers enqueue dependent jobs themselves (see `enqueueDependents`). */
   dependents?: DependentsPlan;
+  /**
+   * Jobs this submitter already submitted ahead of their phase (see `submitStudy`), by queue id: their
+   * phase counts them as that submission did and does not submit them again (a job that has failed
+   * meanwhile is that phase's outcome, not one to try afresh).
+   */
+  presubmitted?: ReadonlyMap<string, SubmitOutcome>;
 }
 
 const IDLE_NOTICE_MS = 15_000;
@@ -35,9 +47,14 @@ export function queueExecutor(boss: QueueClient, options: FollowOptions): JobExe
   return async (jobs, pool) => {
     const outcomes = new Map<string, JobOutcome>();
     if (jobs.length === 0) return outcomes;
-    const payloads = jobs.map((job) => queuedStudyJob(pool.context, job, options.store, options.dependents));
-    options.onSubmitted?.(await submitStudyJobs(boss, payloads, options));
     const byId = new Map(jobs.map((job) => [queueJobId(pool.context.study, job.key), job]));
+    const ahead = [...byId.keys()].filter((id) => options.presubmitted?.has(id));
+    const payloads = jobs
+      .filter((job) => !options.presubmitted?.has(queueJobId(pool.context.study, job.key)))
+      .map((job) => queuedStudyJob(pool.context, job, options.store, options.dependents));
+    const report = await submitStudyJobs(boss, payloads, options);
+    for (const id of ahead) countSubmission(report, id, options.presubmitted?.get(id) ?? "present");
+    options.onSubmitted?.(report);
     const started = new Set<string>();
     const lastProgress = new Map<string, string>();
     const since = Date.now();

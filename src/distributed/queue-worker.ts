@@ -9,6 +9,9 @@ import { openQueue } from "./open-queue.js";
 import { QueueError } from "./queue-error.js";
 import { readQueuedStudyJob, STUDY_QUEUE } from "./queue-job.js";
 
+/** The system kinds a worker's fitting process loads before it takes jobs, unless told otherwise. */
+export const DEFAULT_WARM_KINDS: readonly string[] = ["finetune"];
+
 /** How a queue worker runs. */
 export interface QueueWorkerOptions {
   /** The queue's database. */
@@ -19,6 +22,11 @@ export interface QueueWorkerOptions {
   heartbeatSeconds: number;
   /** How often an idle worker looks for jobs besides being notified (default 2 s). */
   pollSeconds?: number;
+  /**
+   * System kinds the fitting process loads before the worker takes jobs (default: `finetune`, whose
+   * TensorFlow.js takes a second or more to load; `[]` for none). Other kinds load with their first job.
+   */
+  warm?: readonly string[];
   /** Status lines (a job started, finished, failed; the worker stops). */
   log: (line: string) => void;
 }
@@ -44,7 +52,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   // The fitting process starts beside the queue connection, not on the first job: a worker is a
   // long-lived service, and its first job should not wait for Node, tfjs and the study code to load.
   // A process that fails to start is started again (and its failure reported) by the first job.
-  const starting = startFitProcess().catch(() => undefined);
+  const warm = options.warm ?? DEFAULT_WARM_KINDS;
+  const starting = startFitProcess(warm).catch(() => undefined);
   const boss = await openQueue({
     uri: options.queueUri,
     heartbeatSeconds: options.heartbeatSeconds,
@@ -86,7 +95,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       try {
         const local = await localStudyJob(payload.job);
         const context = { ...payload.context, store: options.store ?? payload.store };
-        fitter ??= await startFitProcess();
+        fitter ??= await startFitProcess(warm);
         const result = await fitter.fit(context, local, throttledProgress(boss, job.id, payload.study));
         options.log(`${me}: done ${label}: run ${result.runId}`);
         // The run is recorded: a problem enqueueing what waits for it must not fail (and redo) the job.

@@ -9,6 +9,9 @@ export interface SubmitOptions {
   heartbeatSeconds: number;
 }
 
+/** What a submission did with one job. */
+export type SubmitOutcome = "added" | "present" | "resubmitted";
+
 /** What a submission did. */
 export interface SubmitReport {
   /** Jobs enqueued now. */
@@ -17,6 +20,8 @@ export interface SubmitReport {
   present: number;
   /** Jobs that had failed or been cancelled and were enqueued again. */
   resubmitted: number;
+  /** What was done with each job, by queue id. */
+  byId: Map<string, SubmitOutcome>;
 }
 
 // A fine-tuning job on a loaded machine can take long; the heartbeat, not this, catches dead workers.
@@ -44,24 +49,32 @@ export async function submitStudyJobs(
   payloads: readonly QueuedStudyJob[],
   options: SubmitOptions,
 ): Promise<SubmitReport> {
-  const report: SubmitReport = { added: 0, present: 0, resubmitted: 0 };
+  const report: SubmitReport = { added: 0, present: 0, resubmitted: 0, byId: new Map() };
   const sendOptions = jobSendOptions(options);
   for (const payload of payloads) {
     const id = queueJobId(payload.study, payload.job.key);
-    const data = payload as unknown as object;
-    if ((await boss.send(STUDY_QUEUE, data, { ...sendOptions, id })) !== null) {
-      report.added++;
-      continue;
-    }
-    const [existing] = await boss.findJobs(STUDY_QUEUE, { id });
-    if (existing && (existing.state === "failed" || existing.state === "cancelled")) {
-      await boss.deleteJob(STUDY_QUEUE, id);
-      if ((await boss.send(STUDY_QUEUE, data, { ...sendOptions, id })) !== null) {
-        report.resubmitted++;
-        continue;
-      }
-    }
-    report.present++;
+    countSubmission(report, id, await submitOne(boss, id, payload as unknown as object, sendOptions));
   }
   return report;
+}
+
+/** Adds how one job was submitted to a report. */
+export function countSubmission(report: SubmitReport, id: string, outcome: SubmitOutcome): void {
+  report[outcome]++;
+  report.byId.set(id, outcome);
+}
+
+async function submitOne(
+  boss: QueueClient,
+  id: string,
+  data: object,
+  sendOptions: ReturnType<typeof jobSendOptions>,
+): Promise<SubmitOutcome> {
+  if ((await boss.send(STUDY_QUEUE, data, { ...sendOptions, id })) !== null) return "added";
+  const [existing] = await boss.findJobs(STUDY_QUEUE, { id });
+  if (existing && (existing.state === "failed" || existing.state === "cancelled")) {
+    await boss.deleteJob(STUDY_QUEUE, id);
+    if ((await boss.send(STUDY_QUEUE, data, { ...sendOptions, id })) !== null) return "resubmitted";
+  }
+  return "present";
 }

@@ -1,9 +1,10 @@
 // A study worker process: runs the jobs its parent sends, one at a time, and reports back over IPC.
 // When the parent goes away (killed, Ctrl-C) the worker stops too, so its run is marked killed.
 import { isUserError } from "../util/errors.js";
+import { loadSystem } from "./builtin-systems.js";
 import { watchParent } from "./parent-watchdog.js";
 import { runStudyJob } from "./run-job.js";
-import type { JobMessage, WorkerMessage } from "./worker-protocol.js";
+import type { JobMessage, WarmMessage, WorkerMessage } from "./worker-protocol.js";
 
 // The parent may be gone (Ctrl-C, killed): then there is no one to tell, and the run is already stored.
 function send(message: WorkerMessage): void {
@@ -21,10 +22,30 @@ process.on("disconnect", () => {
   process.kill(process.pid, "SIGTERM");
 });
 
-process.on("message", (message: JobMessage) => {
+/** Loads system kinds (and TensorFlow.js for those that train with it) ahead of their jobs. */
+async function warm(kinds: readonly string[]): Promise<void> {
+  for (const kind of kinds) {
+    const system = await loadSystem(kind);
+    if (system.tfjs === true) await (await import("../finetune/backend.js")).selectBackend();
+  }
+}
+
+// A warm-up in progress: jobs wait for it (a job would load the same modules, and start the backend twice).
+let warming: Promise<unknown> = Promise.resolve();
+
+process.on("message", (message: JobMessage | WarmMessage) => {
+  if (message.type === "warm") {
+    // A failed warm-up is no error: the job that needs the kind loads it and reports what fails.
+    warming = warm(message.kinds).then(
+      () => send({ type: "warm", ok: true }),
+      () => send({ type: "warm", ok: false }),
+    );
+    return;
+  }
   if (message.type !== "job") return;
   const { job, context } = message;
-  runStudyJob(context, job, (event) => send({ type: "progress", key: job.key, event }))
+  warming
+    .then(() => runStudyJob(context, job, (event) => send({ type: "progress", key: job.key, event })))
     .then((result) => send({ type: "done", key: job.key, result }))
     .catch((error: unknown) => {
       const userError = isUserError(error);

@@ -53,6 +53,7 @@ export interface ListedRun {
   id: string;
   name: string;
   status: string;
+  createdAt?: string;
   tags: Record<string, string | boolean>;
   summary?: Record<string, number | string | boolean>;
   env?: { pid?: number; hostname?: string };

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import pg from "pg";
 import { runCli } from "../helpers/cli.js";
-import { startTestLab, startWorker } from "./cluster-workers.js";
+import { listRuns, startTestLab, startWorker } from "./cluster-workers.js";
 
 const { work, cluster, machines } = await startTestLab("expbook-queue-worker-");
 
@@ -22,17 +22,18 @@ writeFileSync(
 );
 
 interface JobTimes {
+  created: Date;
   started: Date;
   completed: Date;
 }
 
-/** When each study job started and completed, in the order they started (pg-boss's own columns). */
+/** When each study job was queued, started and completed, in the order they started (pg-boss's own columns). */
 async function jobTimes(queue: string): Promise<JobTimes[]> {
   const client = new pg.Client({ connectionString: queue });
   await client.connect();
   try {
     const { rows } = await client.query<JobTimes>(
-      "SELECT started_on AS started, completed_on AS completed FROM pgboss.job WHERE name = $1 ORDER BY started_on",
+      "SELECT created_on AS created, started_on AS started, completed_on AS completed FROM pgboss.job WHERE name = $1 ORDER BY started_on",
       ["expbook-study-jobs"],
     );
     return rows;
@@ -41,18 +42,20 @@ async function jobTimes(queue: string): Promise<JobTimes[]> {
   }
 }
 
+/** Runs the study through a queue database of its own, served by one worker named `name`. */
+async function runWithOneWorker(name: string): Promise<{ queue: string; store: string; stderr: string }> {
+  const queue = cluster.createDatabase(`${name}_queue`);
+  const store = join(work.path, `${name}-store`);
+  const flags = ["--queue", queue, "--store", store];
+  machines.push(startWorker(work.path, name, flags));
+  const run = await runCli(["run", studyPath, "--distributed", "--no-report", ...flags], { cwd: work.path });
+  assert.equal(run.code, 0, run.stderr);
+  return { queue, store, stderr: run.stderr };
+}
+
 describe("expbook worker", () => {
   test("takes the next waiting job at once after a short one (no 30-second wait between jobs)", async () => {
-    const queue = cluster.createDatabase("short_jobs_queue");
-    const store = join(work.path, "store");
-    const flags = ["--queue", queue, "--store", store];
-    machines.push(startWorker(work.path, "solo", flags));
-
-    const run = await runCli(["run", studyPath, "--distributed", "--no-report", ...flags], {
-      cwd: work.path,
-    });
-    assert.equal(run.code, 0, run.stderr);
-
+    const { queue } = await runWithOneWorker("solo");
     const times = await jobTimes(queue);
     assert.equal(times.length, 4, "one job per seed");
     // Each majority job takes well under a second. pg-boss with LISTEN/NOTIFY on polls only every 30 s
@@ -63,5 +66,20 @@ describe("expbook worker", () => {
       const gap = (job.started.getTime() - previous.completed.getTime()) / 1000;
       assert.ok(gap < 10, `job ${i + 1} started ${gap.toFixed(1)} s after job ${i} completed`);
     }
+  });
+
+  test("a following submitter queues what can run before it writes the study's record", async () => {
+    const { queue, store, stderr } = await runWithOneWorker("early");
+    // The first phase finds its jobs already queued, and counts them as submitted, not as found.
+    assert.match(stderr, /short-jobs: 4 job\(s\) submitted to the queue, 0 already there/);
+
+    const created = Math.min(...(await jobTimes(queue)).map((job) => job.created.getTime()));
+    const studyRun = (await listRuns(store)).find((listed) => listed.tags.stage === "study");
+    assert.ok(studyRun?.createdAt, "the study's own run is in the store");
+    // Workers start on the jobs while the submitter writes the study's record and splits.
+    assert.ok(
+      created < Date.parse(studyRun.createdAt),
+      `first job queued at ${new Date(created).toISOString()}, the study's run started at ${studyRun.createdAt}`,
+    );
   });
 });
