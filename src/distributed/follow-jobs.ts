@@ -49,9 +49,9 @@ export function queueExecutor(boss: QueueClient, options: FollowOptions): JobExe
     if (jobs.length === 0) return outcomes;
     const byId = new Map(jobs.map((job) => [queueJobId(pool.context.study, job.key), job]));
     const ahead = [...byId.keys()].filter((id) => options.presubmitted?.has(id));
-    const payloads = jobs
-      .filter((job) => !options.presubmitted?.has(queueJobId(pool.context.study, job.key)))
-      .map((job) => queuedStudyJob(pool.context, job, options.store, options.dependents));
+    const payloads = [...byId]
+      .filter(([id]) => !options.presubmitted?.has(id))
+      .map(([, job]) => queuedStudyJob(pool.context, job, options.store, options.dependents));
     const report = await submitStudyJobs(boss, payloads, options);
     for (const id of ahead) countSubmission(report, id, options.presubmitted?.get(id) ?? "present");
     options.onSubmitted?.(report);

@@ -1,12 +1,11 @@
 // The inner loop of the max-pooled convolution's backward (max-pooled-conv.ts) as a WebAssembly SIMD kernel in
 // the embedding table's module, so it reads the winning windows' vectors where they lie in the table.
-import { countDown, type KernelSource, op, valueType } from "../rag/wasm-assembler.js";
+import { bump, countDown, type KernelSource, op, valueType } from "../rag/wasm-assembler.js";
 
 const { i32, v128 } = valueType;
+// Encodings beyond the assembler's set (WebAssembly core and SIMD specs).
 const f32ReinterpretI32 = [0xbe];
-const i32ShrU = [0x76];
 const f32x4Splat = [0xfd, 0x13];
-const i32Load = (offset: number) => [0x28, 2, offset];
 
 /**
  * axpyPair(vector, grad, kernel, out, gBits): for one row of `dim` floats (its byte count is the i32 at
@@ -27,12 +26,11 @@ export function axpyPair(rowBytesAddress: number): KernelSource {
     ...op.f32x4Add,
     ...op.v128Store(),
   ];
-  const advance = (local: number) => [...op.get(local), ...op.i32Const(16), ...op.i32Add, ...op.set(local)];
   const code = [
     ...op.i32Const(0),
-    ...i32Load(rowBytesAddress),
+    ...op.i32Load(rowBytesAddress),
     ...op.i32Const(4),
-    ...i32ShrU,
+    ...op.i32ShrU,
     ...op.set(n),
     ...op.get(gBits),
     ...f32ReinterpretI32,
@@ -41,10 +39,10 @@ export function axpyPair(rowBytesAddress: number): KernelSource {
     ...op.loop,
     ...update(grad, vector),
     ...update(out, kernel),
-    ...advance(vector),
-    ...advance(grad),
-    ...advance(kernel),
-    ...advance(out),
+    ...bump(vector, 16),
+    ...bump(grad, 16),
+    ...bump(kernel, 16),
+    ...bump(out, 16),
     ...countDown(n),
     ...op.end,
   ];

@@ -182,7 +182,6 @@ export class EmbeddingTable {
     const { dim } = this;
     const { grad, mark, touched } = this.memory.view();
     const span = width * dim;
-    const before = Math.floor((width - 1) / 2);
     // Every token row of the texts counts as touched, as in the dense case, even where its gradient is
     // zero: the lazy optimiser then moves the same rows (momentum, weight decay) whichever windows won.
     for (const row of rows) {
@@ -190,18 +189,13 @@ export class EmbeddingTable {
       const end = Math.min(texts.offsets[row + 1] as number, start + length);
       for (let t = start; t < end; t++) this.touch(texts.ids[t] as number, mark, touched);
     }
-    const windowCount = windowIndices ? windowIndices.length : rows.length * length;
-    for (let k = 0; k < windowCount; k++) {
-      const index = windowIndices ? (windowIndices[k] as number) : k;
-      const b = Math.floor(index / length);
-      const p = index - b * length;
-      const row = rows[b] as number;
-      const start = texts.offsets[row] as number;
-      const count = Math.min((texts.offsets[row + 1] as number) - start, length);
-      if (p >= count) continue;
-      // Slot j of the window at position p holds token t = p + j - before.
-      for (let j = Math.max(0, before - p); j < width && p + j - before < count; j++) {
-        const offset = this.touch(texts.ids[start + p + j - before] as number, mark, touched);
+    const indices = windowIndices ?? Int32Array.from({ length: rows.length * length }, (_, k) => k);
+    const windowRows = this.windowRows(texts, rows, length, width, indices);
+    for (let k = 0; k < indices.length; k++) {
+      for (let j = 0; j < width; j++) {
+        // Slot j's token row (already touched above), or -1 outside the text.
+        const offset = windowRows[k * width + j] as number;
+        if (offset < 0) continue;
         const base = k * span + j * dim;
         for (let i = 0; i < dim; i++)
           grad[offset + i] = (grad[offset + i] as number) + (windowGrad[base + i] as number);

@@ -190,8 +190,7 @@ export class Network {
       spec.kernelSize,
     );
     const responses = shiftedSums(projections, batch, length, spec.kernelSize, spec.hidden, this.responses);
-    this.responses =
-      responses.buffer.byteLength > (this.responses?.byteLength ?? 0) ? responses : this.responses;
+    if (responses.buffer !== this.responses?.buffer) this.responses = responses;
     return { length, pooling: maxOverTime(responses, batch.validLengths, length, spec.hidden) };
   }
 
@@ -255,12 +254,13 @@ export class Network {
       if (conv && inputGrad) {
         const kernel = this.variables[names.indexOf("conv/kernel")] as tf.Variable;
         const table = this.table as EmbeddingTable;
+        const simd = table.axpyPairKernel;
         const kernelValues = kernel.dataSync() as Float32Array;
         const backward = maxPooledConvBackward(
           {
             vectors: table.weights,
             dim: table.dim,
-            ...(table.axpyPairKernel ? { kernel: table.axpyPairKernel } : {}),
+            ...(simd ? { kernel: simd } : {}),
             rowsOf: (indices) =>
               table.windowRows(inputs.texts as EncodedTexts, rows, conv.length, spec.kernelSize, indices),
           },
