@@ -81,7 +81,7 @@ function assemble(
     metaColumns: [],
     ...extra,
     rows,
-    fingerprint: fingerprintRows(rows),
+    fingerprint: extra.fingerprint ?? fingerprintRows(rows),
     source,
   };
 }
@@ -207,6 +207,7 @@ function loadBuiltin(name: string, options: DatasetOptions): Dataset {
   const loaded = builtin.load(options);
   const positiveLabel = options.positiveLabel ?? loaded.positiveLabel;
   return assemble(name, loaded.source, loaded.task, loaded.rows, {
+    ...(loaded.fingerprint ? { fingerprint: loaded.fingerprint } : {}),
     ...(positiveLabel ? { positiveLabel } : {}),
     ...(loaded.featureNames ? { featureNames: loaded.featureNames } : {}),
     metaColumns: loaded.metaColumns,

@@ -1,3 +1,4 @@
+import { longestJobsFirst } from "../study/job-cost.js";
 import type { LoadedStudy } from "../study/load-study.js";
 import { checkSelection, type PlanOptions, planFirstPhase, planLinkedPhase } from "../study/plan.js";
 import { studyJobContext } from "../study/run-job.js";
@@ -34,7 +35,8 @@ export async function submitStudy(
   const first = planFirstPhase(study, options);
   const linked = planLinkedPhase(study, options, (job) => finished.get(job.key));
   const ready = [...first, ...linked.flatMap(({ job, missing }) => (missing === undefined ? [job] : []))];
-  const todo = ready.filter((job) => !finished.has(job.key));
+  // Longest expected first, as the local runner orders them: workers take jobs in the order sent.
+  const todo = longestJobsFirst(ready.filter((job) => !finished.has(job.key)));
   const context = studyJobContext(loaded, options.store);
   const dependents = dependentsPlan(study, options);
   const report = await submitStudyJobs(

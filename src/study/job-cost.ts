@@ -11,12 +11,26 @@ const kindCost: Record<string, number> = {
   majority: 0.1,
 };
 
+/** The epochs `kindCost.finetune` stands for: fine-tuning's default. */
+const defaultEpochs = 6;
+
+/**
+ * How a fine-tuning run's cost scales with its epochs: a quarter is paid once (tokens, vocabulary,
+ * scoring), the rest per epoch. So a one-epoch run (`--quick`) ranks below a TF-IDF fit, as measured.
+ */
+function epochFactor(job: StudyJob): number {
+  const epochs = job.params.epochs;
+  if (job.kind !== "finetune" || typeof epochs !== "number" || !(epochs > 0)) return 1;
+  return 0.25 + (0.75 * epochs) / defaultEpochs;
+}
+
 /**
  * A job's expected cost, in relative units: by kind (a module system counts as a fine-tuning run,
- * since it may train), more for hybrid retrieval, less for a small labelled subset.
+ * since it may train), scaled by a fine-tuning run's epochs, more for hybrid retrieval, less for a
+ * small labelled subset.
  */
 export function expectedJobCost(job: StudyJob): number {
-  const base = kindCost[job.kind] ?? kindCost.finetune ?? 1;
+  const base = (kindCost[job.kind] ?? kindCost.finetune ?? 1) * epochFactor(job);
   const retrieval = job.kind === "rag" && job.params.retriever === "hybrid" ? 1.5 : 1;
   const size = job.labelled === undefined ? 1 : Math.min(1, 0.2 + job.labelled / 1000);
   return base * retrieval * size;

