@@ -92,3 +92,27 @@ console.log(JSON.stringify({ rows: dataset.rows.length, runs: (await tracker.run
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("checking a study's fine-tuning params loads no TensorFlow.js (training code loads it at first use)", () => {
+  const study = new URL("../experiments/spam-sweep.json", import.meta.url).pathname;
+  const training = new URL("../dist/finetune/index.js", import.meta.url).href;
+  const { loaded, later, stdout } = importing(
+    "study/index.js",
+    `const { study } = await m.loadStudy(${JSON.stringify(study)});
+process.stderr.write("loaded CHECKED\\n");
+await import(${JSON.stringify(training)});
+console.log(JSON.stringify(study.systems.map((system) => system.kind)));`,
+  );
+  const checked = later.indexOf("loaded CHECKED");
+  assert.ok(checked > 0, "loading the study loaded modules, then the marker line");
+  const tfjs = lazy["TensorFlow.js or danfojs"];
+  assert.deepEqual(
+    [...loaded, ...later.slice(0, checked)].filter((line) => tfjs.test(line)),
+    [],
+  );
+  assert.ok(
+    later.slice(checked).some((line) => tfjs.test(line)),
+    "the training code loads TensorFlow.js",
+  );
+  assert.deepEqual(JSON.parse(stdout), ["finetune", "tfidf-logreg"]);
+});

@@ -21,6 +21,8 @@ export interface ImportLoads {
    * dist/ is bundled, so one loaded file may hold many of our modules.
    */
   sources: string[];
+  /** `loaded URL` lines of what `then` loaded afterwards, in order (lines it printed on stderr too). */
+  later: string[];
   stdout: string;
 }
 
@@ -55,8 +57,9 @@ ${then}`;
     cwd,
   });
   assert.equal(result.status, 0, result.stderr);
-  const [before] = result.stderr.split("imported\n");
-  const loaded = (before ?? "").split("\n").filter((line) => line.startsWith("loaded "));
+  const [before, after] = result.stderr.split("imported\n");
+  const loadLines = (text = "") => text.split("\n").filter((line) => line.startsWith("loaded "));
+  const loaded = loadLines(before);
   const sources = [...new Set(loaded)].flatMap((line) => sourcesOf(line.slice("loaded ".length)));
-  return { loaded, sources, stdout: result.stdout };
+  return { loaded, sources, later: loadLines(after), stdout: result.stdout };
 }
