@@ -19,7 +19,7 @@ export interface FollowOptions extends SubmitOptions {
   store: string;
   /**
    * How often the queue is read while jobs of the phase still wait in it (default 1 s); once none waits,
-   * a quarter of that, since the next phase (or the study's end) waits for the last job to be seen done.
+   * a tenth of that, since the next phase (or the study's end) waits for the last job to be seen done.
    */
   pollMs?: number;
   /** Told what each phase's submission did. */
@@ -101,7 +101,7 @@ export function queueExecutor(boss: QueueClient, options: FollowOptions): JobExe
       // While jobs wait, workers take them without the submitter; once none waits, the submitter's
       // look is what ends the phase, so it looks more often (each look reads the phase's rows).
       const pollMs = options.pollMs ?? 1000;
-      if (outcomes.size < jobs.length) await sleep(waiting ? pollMs : pollMs / 4);
+      if (outcomes.size < jobs.length) await sleep(waiting ? pollMs : pollMs / 10);
     }
     return outcomes;
   };
