@@ -1,4 +1,6 @@
-// Loading the whole spam-assassin corpus (6,046 e-mails) warm: the target is under 2 s.
+// Loading the whole spam-assassin corpus (6,046 e-mails) warm: the target is under 2 s. Measured in
+// fresh processes (what each study worker and submitter pays once) and again in one process.
+import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { builtinDatasets } from "../src/data/builtin/registry.js";
 import { fingerprintRows } from "../src/data/fingerprint.js";
@@ -17,13 +19,21 @@ function loadOnce(): { ms: number; dataset: Dataset } {
     labels: ["ham", "spam"],
     metaColumns: loaded.metaColumns,
     rows: loaded.rows,
-    fingerprint: fingerprintRows(loaded.rows),
+    fingerprint: loaded.fingerprint ?? fingerprintRows(loaded.rows),
     source: loaded.source,
   };
   return { ms: performance.now() - start, dataset };
 }
 
-loadOnce(); // warm the file-system cache
+loadOnce(); // warm the file-system cache (and build the corpus cache file on a first run)
+const child = new URL("./load-corpus-child.ts", import.meta.url).pathname;
+const fresh = Array.from({ length: 5 }, () => {
+  const out = execFileSync(process.execPath, ["--import", "tsx", child], { encoding: "utf8" });
+  return JSON.parse(out) as { ms: number; cpuMs: number };
+}).sort((a, b) => a.ms - b.ms);
+console.log(
+  `spam-assassin first load in a fresh process (rows + fingerprint): median ${fresh[2]?.ms.toFixed(0)} ms wall, ${fresh[2]?.cpuMs.toFixed(0)} ms CPU; best ${fresh[0]?.ms.toFixed(0)} ms`,
+);
 const times: number[] = [];
 let dataset: Dataset | undefined;
 for (let i = 0; i < 5; i++) {
@@ -33,7 +43,7 @@ for (let i = 0; i < 5; i++) {
 }
 times.sort((a, b) => a - b);
 console.log(
-  `spam-assassin load + fingerprint (6,046 rows), warm: median ${times[2]?.toFixed(0)} ms, best ${times[0]?.toFixed(0)} ms (target < 2000 ms)`,
+  `spam-assassin load + fingerprint (6,046 rows), again in one process: median ${times[2]?.toFixed(0)} ms, best ${times[0]?.toFixed(0)} ms (target < 2000 ms)`,
 );
 
 const splitTimes: number[] = [];
