@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDirectory } from "../../util/cache-dir.js";
 import { DatasetError } from "../../util/errors.js";
@@ -44,6 +44,8 @@ export function loadSpamAssassin(options: SpamAssassinOptions = {}): CorpusRows 
   const cached = readCorpusCache(path, spamRows);
   if (cached) return cached;
   const messages = readPackageMessages();
+  // The JSON cache file of earlier versions (34 MB) is not read any more.
+  rmSync(join(cacheDirectory(), "datasets", `spam-assassin-${stdlibVersion()}.json`), { force: true });
   return writeCorpusCache(
     path,
     keepHeaders ? messages : messages.map((raw) => ({ ...raw, text: messageBody(raw.text) })),
