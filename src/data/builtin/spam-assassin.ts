@@ -44,8 +44,12 @@ export function loadSpamAssassin(options: SpamAssassinOptions = {}): CorpusRows 
   const cached = readCorpusCache(path, spamRows);
   if (cached) return cached;
   const messages = readPackageMessages();
-  // The JSON cache file of earlier versions (34 MB) is not read any more.
-  rmSync(join(cacheDirectory(), "datasets", `spam-assassin-${stdlibVersion()}.json`), { force: true });
+  try {
+    // The JSON cache file of earlier versions (34 MB) is not read any more.
+    rmSync(join(cacheDirectory(), "datasets", `spam-assassin-${stdlibVersion()}.json`), { force: true });
+  } catch {
+    // Left in place (a read-only cache folder): it only takes space.
+  }
   return writeCorpusCache(
     path,
     keepHeaders ? messages : messages.map((raw) => ({ ...raw, text: messageBody(raw.text) })),
