@@ -2,7 +2,7 @@ import type { ProgressEvent } from "../systems/system.js";
 import type { FitResult } from "../study/fit-system.js";
 import type { StudyJob } from "../study/plan.js";
 import type { StudyContext } from "../study/run-job.js";
-import type { JobMessage, WarmMessage, WorkerMessage } from "../study/worker-protocol.js";
+import type { JobMessage, WarmDataset, WarmMessage, WorkerMessage } from "../study/worker-protocol.js";
 import { spawnStudyWorker } from "../study/spawn-study-worker.js";
 
 /** A fit that failed in the fitting process: a user error keeps its one-line message and its name. */
@@ -29,15 +29,21 @@ export interface FitProcess {
   close(): void;
   /** True when the process loaded every system kind it was told to warm up (see `startFitProcess`). */
   readonly warmed: boolean;
+  /** The names of the datasets it loaded ahead of its jobs. */
+  readonly preloaded: readonly string[];
 }
 
 /**
  * Starts a fitting process. Fitting runs there, not in the queue worker, so that the worker's event
  * loop stays free for the queue's heartbeats while a training step or an index build holds the CPU.
  * Killing the machine (both processes) leaves the run `crashed`; the queue retries the job elsewhere.
- * With `warm`, it resolves once the process has also loaded those system kinds (see `WarmMessage`).
+ * With `warm`, it resolves once the process has also loaded those system kinds, and with `datasets`
+ * those datasets (see `WarmMessage`).
  */
-export async function startFitProcess(warm: readonly string[] = []): Promise<FitProcess> {
+export async function startFitProcess(
+  warm: readonly string[] = [],
+  datasets: readonly WarmDataset[] = [],
+): Promise<FitProcess> {
   const child = spawnStudyWorker();
   let exited = false;
   const exit = new Promise<string>((resolve) =>
@@ -51,17 +57,20 @@ export async function startFitProcess(warm: readonly string[] = []): Promise<Fit
     void exit.then((how) => reject(new Error(`the fitting process exited (${how}) as it started`)));
   });
   let warmed = warm.length === 0;
-  if (warm.length > 0) {
+  let preloaded: readonly string[] = [];
+  if (warm.length > 0 || datasets.length > 0) {
     // A process that fails to warm up (or exits meanwhile) is not waited for: its first job reports why.
     let onWarm: (message: WorkerMessage) => void = () => {};
-    const warmUp = new Promise<boolean>((resolve) => {
-      onWarm = (message) => (message.type === "warm" ? resolve(message.ok) : undefined);
+    const warmUp = new Promise<{ ok: boolean; datasets: string[] }>((resolve) => {
+      onWarm = (message) => (message.type === "warm" ? resolve(message) : undefined);
       child.on("message", onWarm);
-      void exit.then(() => resolve(false));
+      void exit.then(() => resolve({ ok: false, datasets: [] }));
     });
-    const message: WarmMessage = { type: "warm", kinds: [...warm] };
+    const message: WarmMessage = { type: "warm", kinds: [...warm], datasets: [...datasets] };
     child.send(message);
-    warmed = await warmUp;
+    const answer = await warmUp;
+    warmed = answer.ok;
+    preloaded = answer.datasets;
     child.off("message", onWarm);
   }
   let busy = false;
@@ -103,5 +112,6 @@ export async function startFitProcess(warm: readonly string[] = []): Promise<Fit
       if (!exited && child.connected) child.disconnect();
     },
     warmed,
+    preloaded,
   };
 }

@@ -6,6 +6,7 @@ import { enqueueDependents } from "./enqueue-dependents.js";
 import { throttledProgress } from "./job-progress.js";
 import { localStudyJob } from "./local-job.js";
 import { openQueue } from "./open-queue.js";
+import { projectStudyDatasets } from "./project-datasets.js";
 import { QueueError } from "./queue-error.js";
 import { readQueuedStudyJob, STUDY_QUEUE } from "./queue-job.js";
 
@@ -27,6 +28,11 @@ export interface QueueWorkerOptions {
    * TensorFlow.js takes a second or more to load; `[]` for none). Other kinds load with their first job.
    */
   warm?: readonly string[];
+  /**
+   * Load the built-in datasets the project's study files name (`experiments/*.json`) before taking
+   * jobs (default true), so the first job that uses one does not pay for loading it.
+   */
+  preloadDatasets?: boolean;
   /** Status lines (a job started, finished, failed; the worker stops). */
   log: (line: string) => void;
 }
@@ -52,8 +58,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   // The fitting process starts beside the queue connection, not on the first job: a worker is a
   // long-lived service, and its first job should not wait for Node, tfjs and the study code to load.
   // A process that fails to start is started again (and its failure reported) by the first job.
+  // It also loads the built-in datasets the project's study files name, which a first job would load.
   const warm = options.warm ?? DEFAULT_WARM_KINDS;
-  const starting = startFitProcess(warm).catch(() => undefined);
+  const datasets = options.preloadDatasets === false ? [] : projectStudyDatasets();
+  const starting = startFitProcess(warm, datasets).catch(() => undefined);
   const boss = await openQueue({
     uri: options.queueUri,
     heartbeatSeconds: options.heartbeatSeconds,
@@ -64,6 +72,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   });
   const me = `${hostname()}:${process.pid}`;
   let fitter: FitProcess | undefined = await starting;
+  if (fitter && fitter.preloaded.length > 0)
+    options.log(`${me}: loaded ${fitter.preloaded.join(", ")} (named by the project's study files)`);
   let stopping = false;
   let resolveStopped: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -95,7 +105,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       try {
         const local = await localStudyJob(payload.job);
         const context = { ...payload.context, store: options.store ?? payload.store };
-        fitter ??= await startFitProcess(warm);
+        fitter ??= await startFitProcess(warm, datasets);
         const result = await fitter.fit(context, local, throttledProgress(boss, job.id, payload.study));
         options.log(`${me}: done ${label}: run ${result.runId}`);
         // The run is recorded: a problem enqueueing what waits for it must not fail (and redo) the job.

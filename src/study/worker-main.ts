@@ -1,10 +1,11 @@
 // A study worker process: runs the jobs its parent sends, one at a time, and reports back over IPC.
 // When the parent goes away (killed, Ctrl-C) the worker stops too, so its run is marked killed.
+import { loadDataset } from "../data/load-dataset.js";
 import { isUserError } from "../util/errors.js";
 import { loadSystem } from "./builtin-systems.js";
 import { watchParent } from "./parent-watchdog.js";
 import { runStudyJob } from "./run-job.js";
-import type { JobMessage, WarmMessage, WorkerMessage } from "./worker-protocol.js";
+import type { JobMessage, WarmDataset, WarmMessage, WorkerMessage } from "./worker-protocol.js";
 
 // The parent may be gone (Ctrl-C, killed): then there is no one to tell, and the run is already stored.
 function send(message: WorkerMessage): void {
@@ -30,15 +31,33 @@ async function warm(kinds: readonly string[]): Promise<void> {
   }
 }
 
+/**
+ * Loads datasets ahead of their jobs (`loadDataset` keeps them in memory) and names those it loaded.
+ * One that fails is skipped: a job that names it reports why.
+ */
+async function preload(datasets: readonly WarmDataset[]): Promise<string[]> {
+  const loaded: string[] = [];
+  for (const { name, options } of datasets) {
+    try {
+      await loadDataset(name, { ...options, onNotice: () => {} });
+      loaded.push(name);
+    } catch {
+      // Not loaded now: the job that needs it loads it and says what is wrong.
+    }
+  }
+  return loaded;
+}
+
 // A warm-up in progress: jobs wait for it (a job would load the same modules, and start the backend twice).
 let warming: Promise<unknown> = Promise.resolve();
 
 process.on("message", (message: JobMessage | WarmMessage) => {
   if (message.type === "warm") {
     // A failed warm-up is no error: the job that needs the kind loads it and reports what fails.
+    const datasets = message.datasets ?? [];
     warming = warm(message.kinds).then(
-      () => send({ type: "warm", ok: true }),
-      () => send({ type: "warm", ok: false }),
+      async () => send({ type: "warm", ok: true, datasets: await preload(datasets) }),
+      async () => send({ type: "warm", ok: false, datasets: await preload(datasets) }),
     );
     return;
   }

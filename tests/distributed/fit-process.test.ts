@@ -23,6 +23,22 @@ describe("a distributed worker's fitting process", () => {
     }
   });
 
+  test("loads the datasets it is told before taking jobs and names those it could", async () => {
+    const fitter = await startFitProcess(
+      [],
+      [
+        { name: "no-such-dataset", options: {} },
+        { name: "sotu", options: { task: "classification" } },
+      ],
+    );
+    try {
+      assert.equal(fitter.warmed, true);
+      assert.deepEqual(fitter.preloaded, ["sotu"]);
+    } finally {
+      await fitter.kill("SIGTERM");
+    }
+  });
+
   test("one that could not warm up a kind says so and still fits jobs", async () => {
     const studyPath = join(work.path, "majority.json");
     writeFileSync(
