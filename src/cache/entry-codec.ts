@@ -65,16 +65,24 @@ export function decodeEntry(bytes: Buffer): CacheEntry | undefined {
     return undefined;
   }
   const arrays: Record<string, EntryArray> = {};
+  // Views into the bytes when they are a buffer of their own (a file read of more than a few kB): the
+  // arrays then share nothing with anyone else, and copying megabytes into fresh memory cost more than
+  // reading and checking them. Small reads come from Node's shared pool, so their arrays are copies.
+  const file = bytes.buffer;
+  const own = file instanceof ArrayBuffer && bytes.byteOffset === 0 && file.byteLength === bytes.length;
   let offset = aligned(12 + headerLength);
   for (const { name, type, length } of header.arrays) {
     const Constructor = constructors[type];
     if (!Constructor) return undefined;
     const byteLength = length * Constructor.BYTES_PER_ELEMENT;
     if (offset + byteLength > size) return undefined;
-    // A copy: the caller owns its arrays, and the file's buffer may be pooled.
-    const copy = new Uint8Array(byteLength);
-    copy.set(bytes.subarray(offset, offset + byteLength));
-    arrays[name] = new Constructor(copy.buffer, 0, length);
+    if (own) {
+      arrays[name] = new Constructor(file, offset, length);
+    } else {
+      const copy = new Uint8Array(byteLength);
+      copy.set(bytes.subarray(offset, offset + byteLength));
+      arrays[name] = new Constructor(copy.buffer, 0, length);
+    }
     offset = aligned(offset + byteLength);
   }
   return { meta: header.meta, arrays };
