@@ -24,6 +24,16 @@ interface Header {
 
 const aligned = (offset: number): number => Math.ceil(offset / 8) * 8;
 
+// By instanceof, not the constructor's name: a Buffer (a Uint8Array subclass) is stored as a Uint8Array.
+const typeOf = (array: EntryArray): ArrayType =>
+  array instanceof Int32Array
+    ? "Int32Array"
+    : array instanceof Float32Array
+      ? "Float32Array"
+      : array instanceof Float64Array
+        ? "Float64Array"
+        : "Uint8Array";
+
 /** Serialises an entry (see the file comment for the layout). */
 export function encodeEntry(entry: CacheEntry): Buffer {
   const names = Object.keys(entry.arrays).sort();
@@ -31,7 +41,7 @@ export function encodeEntry(entry: CacheEntry): Buffer {
     meta: entry.meta,
     arrays: names.map((name) => {
       const array = entry.arrays[name] as EntryArray;
-      return { name, type: array.constructor.name as ArrayType, length: array.length };
+      return { name, type: typeOf(array), length: array.length };
     }),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), "utf8");

@@ -69,6 +69,13 @@ test("bytes that are a view into a larger buffer (pooled, or at any offset) deco
   }
 });
 
+test("a Buffer is stored and read back as a Uint8Array", () => {
+  const bytes = Buffer.from("gzip bytes, say");
+  const decoded = decodeEntry(encodeEntry({ meta: null, arrays: { bytes } }));
+  assert.ok(decoded?.arrays.bytes instanceof Uint8Array);
+  assert.deepEqual(Buffer.from(decoded.arrays.bytes as Uint8Array), bytes);
+});
+
 test("a damaged or truncated entry decodes to undefined", () => {
   const bytes = encodeEntry(entry(6, 999));
   for (const at of [0, 9, 20, bytes.length - 40, bytes.length - 1]) {

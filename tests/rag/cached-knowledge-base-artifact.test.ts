@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, beforeEach, test } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { derivedCacheEnv } from "../../src/cache/index.js";
+import { derivedCacheEnv, encodeEntry } from "../../src/cache/index.js";
 import {
   cachedKnowledgeBaseArtifact,
   encodeKnowledgeBase,
@@ -44,18 +44,32 @@ function base(docs: KbDocument[], bm25?: { k1: number; b: number }): KnowledgeBa
   return kb;
 }
 
-const fresh = (kb: KnowledgeBase): Uint8Array => encodeKnowledgeBase(kb, { gzip: true, embedder: false });
+const fresh = (kb: KnowledgeBase): Buffer =>
+  Buffer.from(encodeKnowledgeBase(kb, { gzip: true, embedder: false }));
+const cached = (kb: KnowledgeBase): Buffer => Buffer.from(cachedKnowledgeBaseArtifact(kb));
 const entries = (): string[] => readdirSync(join(cache, "knowledge-base-gzip"));
 
 test("the artifact is encodeKnowledgeBase's bytes cold, warm and with the cache off", () => {
   const kb = base(documents());
   const want = fresh(kb);
-  assert.deepEqual(cachedKnowledgeBaseArtifact(kb), want);
+  assert.deepEqual(cached(kb), want);
   assert.equal(entries().length, 1);
-  assert.deepEqual(cachedKnowledgeBaseArtifact(base(documents())), want);
+  assert.deepEqual(cached(base(documents())), want);
   assert.equal(entries().length, 1, "an equal base (built anew) reads the same entry");
   process.env[derivedCacheEnv] = "off";
-  assert.deepEqual(cachedKnowledgeBaseArtifact(kb), want);
+  assert.deepEqual(cached(kb), want);
+});
+
+test("a warm call reads the entry instead of encoding again", () => {
+  const kb = base(documents());
+  cachedKnowledgeBaseArtifact(kb);
+  const [name] = entries();
+  // Plant other (valid) bytes under the same key: a call that reads the cache returns them.
+  writeFileSync(
+    join(cache, "knowledge-base-gzip", name as string),
+    encodeEntry({ meta: null, arrays: { bytes: Uint8Array.of(1, 2, 3) } }),
+  );
+  assert.deepEqual([...cachedKnowledgeBaseArtifact(kb)], [1, 2, 3]);
 });
 
 test("any change to a document, their order or BM25's parameters gives a new entry, never a stale one", () => {
@@ -100,11 +114,11 @@ test("any change to a document, their order or BM25's parameters gives a new ent
   const seen = new Set<string>();
   for (const [name, kb] of variants) {
     const want = fresh(kb);
-    assert.deepEqual(cachedKnowledgeBaseArtifact(kb), want, name);
+    assert.deepEqual(cached(kb), want, name);
     seen.add(Buffer.from(want).toString("base64"));
     assert.equal(entries().length, seen.size, `${name}: one entry per distinct encoding`);
     // Read back warm: still the variant's own bytes.
-    assert.deepEqual(cachedKnowledgeBaseArtifact(kb), want, `${name}, warm`);
+    assert.deepEqual(cached(kb), want, `${name}, warm`);
   }
   assert.equal(seen.size, variants.length);
   const last = JSON.parse(
