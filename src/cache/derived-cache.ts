@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { cacheDirectory, writeFileAtomically } from "../util/cache-dir.js";
 import { canonicalJson, sha256 } from "../util/hash.js";
@@ -61,7 +61,70 @@ export function derivedPath(spec: DerivedSpec): string {
   return join(derivedCacheDirectory(), spec.kind, `${derivedKey(spec)}.bin`);
 }
 
+// Entries this process has read or written, by file, while the file stays the same one: a study worker
+// runs many jobs of one split, which read the same tokens and vectors again and again. Keyed by content
+// (the file name is the content key) and checked against the file's identity, so nothing stale is read.
+interface Remembered {
+  stamp: string;
+  entry: CacheEntry;
+  bytes: number;
+}
+const remembered = new Map<string, Remembered>();
+let rememberedBytes = 0;
+/** At most this many bytes of entries are kept in memory per process, the least recently used dropped. */
+const rememberLimit = 256 * 1024 * 1024;
+
+/** The file's identity and version (device, inode, size, times), or undefined when it is missing. */
+function stampOf(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return stat && `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function freeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) freeze(inner);
+}
+
+function remember(path: string, stamp: string | undefined, entry: CacheEntry, bytes: number): void {
+  const previous = remembered.get(path);
+  if (previous) {
+    remembered.delete(path);
+    rememberedBytes -= previous.bytes;
+  }
+  if (stamp === undefined || bytes > rememberLimit / 4) return;
+  // Shared by every later reader of the entry: frozen, so a caller that changes it fails loudly.
+  freeze(entry.meta);
+  remembered.set(path, { stamp, entry, bytes });
+  rememberedBytes += bytes;
+  for (const [oldest, { bytes: size }] of remembered) {
+    if (rememberedBytes <= rememberLimit) break;
+    remembered.delete(oldest);
+    rememberedBytes -= size;
+  }
+}
+
+/** A remembered entry with copies of its arrays (each caller owns its arrays; the meta is frozen). */
+function handedOut(entry: CacheEntry): CacheEntry {
+  return {
+    meta: entry.meta,
+    arrays: Object.fromEntries(Object.entries(entry.arrays).map(([name, array]) => [name, array.slice()])),
+  };
+}
+
 function readEntry(path: string): CacheEntry | undefined {
+  const stamp = stampOf(path);
+  if (stamp === undefined) return undefined;
+  const known = remembered.get(path);
+  if (known?.stamp === stamp) {
+    remembered.delete(path);
+    remembered.set(path, known);
+    return handedOut(known.entry);
+  }
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -69,7 +132,11 @@ function readEntry(path: string): CacheEntry | undefined {
     return undefined;
   }
   // A damaged file (a disk error, a foreign file) is a miss: the value is computed and written again.
-  return decodeEntry(bytes);
+  const entry = decodeEntry(bytes);
+  if (!entry) return undefined;
+  // Stamped before the read: if the file was replaced meanwhile, the next call sees a new stamp.
+  remember(path, stamp, entry, bytes.length);
+  return handedOut(entry);
 }
 
 /**
@@ -88,7 +155,11 @@ export function cachedValue<T>(spec: DerivedSpec, codec: EntryCodec<T>, compute:
   if (entry) return codec.decode(entry);
   const value = compute();
   try {
-    writeFileAtomically(path, encodeEntry(codec.encode(value)));
+    const bytes = encodeEntry(codec.encode(value));
+    writeFileAtomically(path, bytes);
+    // What a reader of the file would get (views into the bytes, which only the memory keeps).
+    const written = decodeEntry(bytes);
+    if (written) remember(path, stampOf(path), written, bytes.length);
   } catch {
     // The cache is an optimisation; the value stands without it.
   }

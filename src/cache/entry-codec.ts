@@ -24,6 +24,16 @@ interface Header {
 
 const aligned = (offset: number): number => Math.ceil(offset / 8) * 8;
 
+// By instanceof, not the constructor's name: a Buffer (a Uint8Array subclass) is stored as a Uint8Array.
+const typeOf = (array: EntryArray): ArrayType =>
+  array instanceof Int32Array
+    ? "Int32Array"
+    : array instanceof Float32Array
+      ? "Float32Array"
+      : array instanceof Float64Array
+        ? "Float64Array"
+        : "Uint8Array";
+
 /** Serialises an entry (see the file comment for the layout). */
 export function encodeEntry(entry: CacheEntry): Buffer {
   const names = Object.keys(entry.arrays).sort();
@@ -31,7 +41,7 @@ export function encodeEntry(entry: CacheEntry): Buffer {
     meta: entry.meta,
     arrays: names.map((name) => {
       const array = entry.arrays[name] as EntryArray;
-      return { name, type: array.constructor.name as ArrayType, length: array.length };
+      return { name, type: typeOf(array), length: array.length };
     }),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), "utf8");
@@ -65,16 +75,24 @@ export function decodeEntry(bytes: Buffer): CacheEntry | undefined {
     return undefined;
   }
   const arrays: Record<string, EntryArray> = {};
+  // Views into the bytes when they are a buffer of their own (a file read of more than a few kB): the
+  // arrays then share nothing with anyone else, and copying megabytes into fresh memory cost more than
+  // reading and checking them. Small reads come from Node's shared pool, so their arrays are copies.
+  const file = bytes.buffer;
+  const own = file instanceof ArrayBuffer && bytes.byteOffset === 0 && file.byteLength === bytes.length;
   let offset = aligned(12 + headerLength);
   for (const { name, type, length } of header.arrays) {
     const Constructor = constructors[type];
     if (!Constructor) return undefined;
     const byteLength = length * Constructor.BYTES_PER_ELEMENT;
     if (offset + byteLength > size) return undefined;
-    // A copy: the caller owns its arrays, and the file's buffer may be pooled.
-    const copy = new Uint8Array(byteLength);
-    copy.set(bytes.subarray(offset, offset + byteLength));
-    arrays[name] = new Constructor(copy.buffer, 0, length);
+    if (own) {
+      arrays[name] = new Constructor(file, offset, length);
+    } else {
+      const copy = new Uint8Array(byteLength);
+      copy.set(bytes.subarray(offset, offset + byteLength));
+      arrays[name] = new Constructor(copy.buffer, 0, length);
+    }
     offset = aligned(offset + byteLength);
   }
   return { meta: header.meta, arrays };

@@ -70,7 +70,7 @@ export class Bm25Index {
   // Float32 halves the accumulator's cache footprint (400 KB for 100k documents); sums stay within 1e-6 relative.
   private accumulator = new Float32Array(1024);
   /** Documents added but not indexed yet: indexed, in order, by the first call that reads the index. */
-  private pending: Array<{ slot: number; tokens: readonly string[] }> = [];
+  private pending: Array<{ slot: number; tokens: readonly string[] | (() => readonly string[]) }> = [];
 
   /**
    * @param params BM25's k1 and b.
@@ -116,8 +116,10 @@ export class Bm25Index {
    * Indexes a document's tokens under `slot`; slots must increase from one call to the next. Indexing
    * waits for the first read of the index (a search, a count), so a base that is never searched by
    * BM25 (dense retrieval) never builds it; the index keeps `tokens` until then: do not modify them.
+   * `tokens` may be a function giving them, called only then (so a base never searched by BM25 never
+   * needs its documents' tokens).
    */
-  add(slot: number, tokens: readonly string[]): void {
+  add(slot: number, tokens: readonly string[] | (() => readonly string[])): void {
     this.pending.push({ slot, tokens });
   }
 
@@ -126,7 +128,8 @@ export class Bm25Index {
     if (this.pending.length === 0) return;
     const pending = this.pending;
     this.pending = [];
-    for (const { slot, tokens } of pending) this.index(slot, tokens);
+    for (const { slot, tokens } of pending)
+      this.index(slot, typeof tokens === "function" ? tokens() : tokens);
   }
 
   private index(slot: number, tokens: readonly string[]): void {

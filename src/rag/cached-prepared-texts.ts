@@ -9,6 +9,14 @@ import type { PreparedTexts } from "./knowledge-base.js";
  * `prepared`, equal to what they would compute themselves.
  */
 export function cachedPreparedTexts(texts: readonly string[], embedder?: TextEmbedder): PreparedTexts {
-  const tokens = cachedTokens(texts);
-  return embedder ? { tokens, vectors: cachedEmbeddings(texts, embedder) } : { tokens };
+  // The tokens are read on first use: dense retrieval with the vectors never needs them.
+  let tokens: string[][] | undefined;
+  const prepared: PreparedTexts = {
+    get tokens() {
+      tokens ??= cachedTokens(texts);
+      return tokens;
+    },
+  };
+  if (embedder) prepared.vectors = cachedEmbeddings(texts, embedder);
+  return prepared;
 }

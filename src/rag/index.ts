@@ -5,6 +5,8 @@ export { DenseIndex } from "./dense-index.js";
 export { exampleToDocument } from "./example-document.js";
 export { type KbDocument, type KbHit, KnowledgeBase, type KnowledgeBaseOptions } from "./knowledge-base.js";
 export { loadKnowledgeBase, saveKnowledgeBase } from "./knowledge-base-file.js";
+export { encodeKnowledgeBase } from "./knowledge-base-file.js";
+export { cachedKnowledgeBaseArtifact } from "./cached-knowledge-base-artifact.js";
 export {
   aggregateTarget,
   type NeighbourAggregate,

@@ -96,12 +96,17 @@ export class KnowledgeBase {
         );
       }
       const slot = this.slots.length;
-      const tokens = prepared?.tokens[i] ?? tokenize(document.text);
+      const at = i;
+      // Prepared tokens are read only when needed: a base searched densely with prepared vectors never
+      // reads them (BM25 indexes on its first search).
+      const tokensOf = (): readonly string[] => prepared?.tokens[at] ?? tokenize(document.text);
+      const vector = prepared?.vectors?.[at];
+      const tokens = this.dense && vector === undefined ? tokensOf() : undefined;
       this.slots.push(document);
       this.slotOf.set(document.id, slot);
-      this.bm25.add(slot, tokens);
+      this.bm25.add(slot, tokens ?? (prepared ? tokensOf : tokenize(document.text)));
       if (this.dense && this.embedder)
-        this.dense.add(slot, prepared?.vectors?.[i] ?? this.embedder.embed(tokens));
+        this.dense.add(slot, vector ?? this.embedder.embed(tokens ?? tokensOf()));
       i++;
     }
   }

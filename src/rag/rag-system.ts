@@ -7,7 +7,7 @@ import { cachedPreparedTexts } from "./cached-prepared-texts.js";
 import { citationsOf } from "./citations.js";
 import { exampleToDocument } from "./example-document.js";
 import { type KbHit, KnowledgeBase } from "./knowledge-base.js";
-import { encodeKnowledgeBase } from "./knowledge-base-file.js";
+import { cachedKnowledgeBaseArtifact } from "./cached-knowledge-base-artifact.js";
 import { aggregateTarget, voteLabel } from "./knn-predictor.js";
 import { retrieveMany } from "./retrieve.js";
 import { majorityLabel, meanTarget } from "../priors/training-prior.js";
@@ -118,10 +118,8 @@ async function indexAndPredict(context: SystemContext<RagParams>, embedder: Text
   kb.add(updates.map(exampleToDocument));
   // Through the store, without the embedder's name: the BM25, dense and hybrid runs of one split write the
   // same bytes, which the content-addressed store keeps once (the summary names the embedder).
-  await context.artifacts.put(
-    knowledgeBaseArtifact,
-    encodeKnowledgeBase(kb, { gzip: true, embedder: false }),
-  );
+  // The encoding comes from the derived cache after the first run of the split.
+  await context.artifacts.put(knowledgeBaseArtifact, cachedKnowledgeBaseArtifact(kb));
 
   const fallbackLabel = majorityLabel(rows, context.labels);
   const fallbackTarget = meanTarget(rows);

@@ -10,6 +10,7 @@ import { isUserError } from "../util/errors.js";
 import { findProjectRoot } from "../util/project-root.js";
 import { loadSystem } from "./builtin-systems.js";
 import type { Tracker } from "../tracker/tracker.js";
+import type { GitState } from "../tracker/environment.js";
 import type { JsonValue } from "../tracker/types.js";
 import { writePredictionRows } from "../tracker/records/prediction-row.js";
 import { predictionRows } from "./prediction-rows.js";
@@ -18,6 +19,8 @@ import { scorePredictionRows } from "./score-predictions.js";
 
 /** Everything one run of one system needs. */
 export interface FitRequest {
+  /** The git state to record with the run (a study's, found once); default: asked of git for this run. */
+  git?: GitState;
   /**
    * A built-in kind's name, a definition from `defineSystem`, or a module `loadSystemModule` loaded.
    * A run of a definition passed inline (not from a module) records no way to load it again, so
@@ -184,7 +187,7 @@ export async function fitSystem(given: FitRequest): Promise<FitResult> {
     seed: request.seed,
     datasetFingerprint: request.dataset.fingerprint,
     splitFingerprint: request.split.info.fingerprints.split,
-    env,
+    env: { ...env, ...request.git },
   });
   try {
     const { dataset } = request;

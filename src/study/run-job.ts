@@ -2,6 +2,7 @@ import { type LoadDatasetOptions, loadDataset } from "../data/load-dataset.js";
 import { makeSplit, type SplitOptions } from "../data/split.js";
 import type { Split } from "../data/types.js";
 import type { ProgressEvent } from "../systems/system.js";
+import type { GitState } from "../tracker/environment.js";
 import { openTracker, type Tracker } from "../tracker/tracker.js";
 import { StudyError } from "../util/errors.js";
 import { canonicalJson } from "../util/hash.js";
@@ -19,6 +20,11 @@ export interface StudyContext {
   dataset: { name: string } & LoadDatasetOptions;
   /** Split options without the seed (each job has its own split seed). */
   split: Omit<SplitOptions, "seed">;
+  /**
+   * The git state the local runner found at the study's start, recorded with every run instead of each
+   * worker asking git again per run (workers share the runner's folder and load their code at the start).
+   */
+  git?: GitState;
 }
 
 /** The context every job of a study shares: study, experiment, store URI, dataset and split options. */
@@ -87,6 +93,7 @@ export async function runStudyJob(
     ...(job.labelled !== undefined ? { labelled: job.labelled } : {}),
     scoreTest: job.scoreTest,
     tracker: trackerCache.tracker,
+    ...(context.git ? { git: context.git } : {}),
     experiment: context.experiment,
     name: jobRunName(job),
     tags: {

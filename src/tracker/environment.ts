@@ -75,11 +75,23 @@ export function processStartTime(pid: number): string | null {
   }
 }
 
-/** Captures the facts recorded with every run: git state, Node, OS, CPU, expbook version, command line. */
+/** The git part of a run's environment: commit, whether the tree was dirty, and a hash of the diff. */
+export type GitState = Pick<RunEnvironment, "gitCommit" | "gitDirty" | "gitDiffHash">;
+
+const givesGitState = (extra: Partial<RunEnvironment>): boolean =>
+  extra.gitCommit !== undefined && extra.gitDirty !== undefined && extra.gitDiffHash !== undefined;
+
+/**
+ * Captures the facts recorded with every run: git state, Node, OS, CPU, expbook version, command line.
+ * Git is asked only when `extra` does not give all three git facts (a study's workers get the study's).
+ */
 export function captureEnvironment(extra: Partial<RunEnvironment> = {}): RunEnvironment {
   const { os, cpu, hostname } = machineFacts();
+  const git: GitState = givesGitState(extra)
+    ? { gitCommit: null, gitDirty: null, gitDiffHash: null }
+    : gitFacts(process.cwd());
   const env: RunEnvironment = {
-    ...gitFacts(process.cwd()),
+    ...git,
     node: process.version,
     os,
     cpu,

@@ -13,7 +13,7 @@ export {
   type ComparisonSection,
   compareRecords,
 } from "./compare-runs.js";
-export { captureEnvironment } from "./environment.js";
+export { captureEnvironment, type GitState } from "./environment.js";
 export { DEFAULT_STALE_AFTER_MS, HEARTBEAT_INTERVAL_MS } from "./liveness.js";
 export { matchesQuery } from "./query-evaluate.js";
 export { parseQuery, type QueryNode } from "./query-parse.js";

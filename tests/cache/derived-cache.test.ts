@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, beforeEach, describe, test } from "node:test";
 import {
@@ -12,6 +12,7 @@ import {
   derivedCacheEnv,
   derivedPath,
   type EntryCodec,
+  encodeEntry,
   type TokenIds,
 } from "../../src/cache/index.js";
 import { tokenize } from "../../src/data/tokenize.js";
@@ -144,7 +145,10 @@ describe("the derived cache", () => {
     const path = derivedPath(spec);
     const bytes = readFileSync(path);
     bytes[bytes.length - 40] = (bytes[bytes.length - 40] ?? 0) ^ 0xff;
-    writeFileSync(path, bytes);
+    // Replaced as another process would (a new file renamed over it): the same size, so only the
+    // file's identity tells this process that the entry it remembers is no longer the file's.
+    writeFileSync(`${path}.damaged`, bytes);
+    renameSync(`${path}.damaged`, path);
     assert.deepEqual([...cachedValue(spec, float64Codec, compute)], [1.5, 2.5]);
     assert.equal(computed, 2);
     writeFileSync(path, bytes.subarray(0, 20));
@@ -152,6 +156,40 @@ describe("the derived cache", () => {
     assert.equal(computed, 3);
     assert.deepEqual([...cachedValue(spec, float64Codec, compute)], [1.5, 2.5]);
     assert.equal(computed, 3, "the rewritten entry is read");
+  });
+
+  test("an entry read again in the same process is the file's current one, and each caller owns its arrays", () => {
+    let computed = 0;
+    const spec = { kind: "reread", inputs: 1 };
+    const compute = () => {
+      computed++;
+      return Float64Array.of(1.5, 2.5);
+    };
+    const first = cachedValue(spec, float64Codec, compute);
+    first[0] = 99;
+    const second = cachedValue(spec, float64Codec, compute);
+    assert.deepEqual([...second], [1.5, 2.5], "a change to one caller's array is not seen by the next");
+    second[1] = 98;
+    assert.deepEqual([...cachedValue(spec, float64Codec, compute)], [1.5, 2.5]);
+    assert.equal(computed, 1);
+    // Another process replaces the entry (atomically, as writers do): this process reads the new file.
+    const path = derivedPath(spec);
+    writeFileSync(`${path}.other`, encodeEntry(float64Codec.encode(Float64Array.of(7, 8, 9))));
+    renameSync(`${path}.other`, path);
+    assert.deepEqual([...cachedValue(spec, float64Codec, compute)], [7, 8, 9]);
+    // Removed (the cache cleared): computed and written again.
+    rmSync(path);
+    assert.deepEqual([...cachedValue(spec, float64Codec, compute)], [1.5, 2.5]);
+    assert.equal(computed, 2);
+    assert.ok(existsSync(path));
+  });
+
+  test("the meta a cached value shares is frozen: a caller that changes it fails instead of changing others'", () => {
+    const texts = ["win money now", "meeting at noon"];
+    cachedTokenIds(texts);
+    const { terms } = cachedTokenIds(texts);
+    assert.throws(() => (terms as string[]).push("more"), TypeError);
+    assert.deepEqual(cachedTokenIds(texts).terms, ["win", "money", "now", "meeting", "at", "noon"]);
   });
 
   test("off (EXPBOOK_DERIVED_CACHE=off): always computed, nothing written", () => {

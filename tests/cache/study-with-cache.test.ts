@@ -63,7 +63,14 @@ describe("a study with the derived cache", () => {
     assert.equal(existsSync(cache), false);
     const cold = await metricsWith(cache, join(work.path, "store-cold"));
     const kinds = readdirSync(cache).sort();
-    assert.deepEqual(kinds, ["pooled-vectors", "pretrained-rows", "token-ids", "tokens", "vocabulary"]);
+    assert.deepEqual(kinds, [
+      "knowledge-base-gzip",
+      "pooled-vectors",
+      "pretrained-rows",
+      "token-ids",
+      "tokens",
+      "vocabulary",
+    ]);
     const written = kinds.map((kind) => readdirSync(join(cache, kind)).length);
     const warm = await metricsWith(cache, join(work.path, "store-warm"));
     assert.deepEqual(

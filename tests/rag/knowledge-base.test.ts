@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tokenize } from "../../src/data/tokenize.js";
 import {
   type KbDocument,
+  type KbHit,
   KnowledgeBase,
   loadKnowledgeBase,
   retrieve,
@@ -111,4 +113,36 @@ test("dense search without an embedder, a mismatched embedder and a non-knowledg
   } finally {
     dir.cleanup();
   }
+});
+
+test("prepared tokens are read only when BM25 is first searched, and give the same hits as tokens read at once", () => {
+  const embedder = hashEmbedder();
+  const tokens = documents.map((document) => tokenize(document.text));
+  const vectors = tokens.map((list) => embedder.embed(list));
+  let reads = 0;
+  const lazy = new KnowledgeBase({ embedder });
+  lazy.add(documents, {
+    get tokens() {
+      reads++;
+      return tokens;
+    },
+    vectors,
+  });
+  const eager = new KnowledgeBase({ embedder });
+  eager.add(documents, { tokens, vectors });
+  const plain = new KnowledgeBase({ embedder });
+  plain.add(documents);
+  const ids = (hits: KbHit[][]) => hits.map((list) => list.map((hit) => [hit.document.id, hit.score]));
+  const queries = ["cheap pills", "meeting notes"];
+  const queryVectors = queries.map((query) => embedder.embed(tokenize(query)));
+  assert.deepEqual(
+    ids(lazy.searchDenseVectors(queryVectors, 3)),
+    ids(eager.searchDenseVectors(queryVectors, 3)),
+  );
+  assert.equal(reads, 0, "dense search with prepared vectors reads no tokens");
+  for (const query of queries) {
+    assert.deepEqual(ids([lazy.searchBm25(query, 3)]), ids([eager.searchBm25(query, 3)]));
+    assert.deepEqual(ids([lazy.searchBm25(query, 3)]), ids([plain.searchBm25(query, 3)]));
+  }
+  assert.ok(reads > 0);
 });
