@@ -4,7 +4,7 @@ import { makeSplit } from "../data/split.js";
 import type { ProgressEvent } from "../systems/system.js";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { captureEnvironment } from "../tracker/environment.js";
+import { gitState } from "../tracker/environment.js";
 import { pidAlive } from "../tracker/liveness.js";
 import { duplicateOf, jobOf, runTag } from "../tracker/records/run-tags.js";
 import { studyRecordArtifact, writeStudyRecord } from "../tracker/records/study-record.js";
@@ -204,8 +204,7 @@ async function runLocked(
     datasetFingerprint: dataset.fingerprint,
   });
   // The study run's git state (git was just asked, and answers are kept a few seconds) goes to every job.
-  const { gitCommit, gitDirty, gitDiffHash } = captureEnvironment();
-  context.git = { gitCommit, gitDirty, gitDiffHash };
+  context.git = gitState();
   const splitSeeds = [...new Set(seeds.map((seed) => splitSeedFor(study, seed)))];
   const splits = splitSeeds.map((seed) => ({
     seed,

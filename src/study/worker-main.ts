@@ -55,10 +55,12 @@ process.on("message", (message: JobMessage | WarmMessage) => {
   if (message.type === "warm") {
     // A failed warm-up is no error: the job that needs the kind loads it and reports what fails.
     const datasets = message.datasets ?? [];
-    warming = warm(message.kinds).then(
-      async () => send({ type: "warm", ok: true, datasets: await preload(datasets) }),
-      async () => send({ type: "warm", ok: false, datasets: await preload(datasets) }),
-    );
+    warming = warm(message.kinds)
+      .then(
+        () => true,
+        () => false,
+      )
+      .then(async (ok) => send({ type: "warm", ok, datasets: await preload(datasets) }));
     return;
   }
   if (message.type !== "job") return;

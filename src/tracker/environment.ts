@@ -5,15 +5,12 @@ import { loadOnUse } from "../util/load-on-use.js";
 import { expbookVersion } from "../util/version.js";
 import type { RunEnvironment } from "./types.js";
 
-interface GitFacts {
-  gitCommit: string | null;
-  gitDirty: boolean | null;
-  gitDiffHash: string | null;
-}
+/** The git part of a run's environment: commit, whether the tree was dirty, and a hash of the diff. */
+export type GitState = Pick<RunEnvironment, "gitCommit" | "gitDirty" | "gitDiffHash">;
 
 // Three git calls cost tens of milliseconds; a burst of runs (a sweep) reuses one answer briefly.
 const GIT_CACHE_MS = 5_000;
-let gitCache: { cwd: string; at: number; facts: GitFacts } | undefined;
+let gitCache: { cwd: string; at: number; facts: GitState } | undefined;
 
 function git(args: string[], cwd: string): string | null {
   const result = loadOnUse("node:child_process").spawnSync("git", args, {
@@ -26,11 +23,12 @@ function git(args: string[], cwd: string): string | null {
   return result.status === 0 && typeof result.stdout === "string" ? result.stdout : null;
 }
 
-function gitFacts(cwd: string): GitFacts {
+/** The git state of `cwd` (the same answer for a few seconds: see `GIT_CACHE_MS`). */
+export function gitState(cwd: string = process.cwd()): GitState {
   const now = Date.now();
   if (gitCache && gitCache.cwd === cwd && now - gitCache.at < GIT_CACHE_MS) return gitCache.facts;
   const commit = git(["rev-parse", "HEAD"], cwd)?.trim() || null;
-  let facts: GitFacts = { gitCommit: commit, gitDirty: null, gitDiffHash: null };
+  let facts: GitState = { gitCommit: commit, gitDirty: null, gitDiffHash: null };
   if (commit !== null) {
     const status = git(["status", "--porcelain"], cwd);
     const dirty = status === null ? null : status.trim() !== "";
@@ -75,9 +73,6 @@ export function processStartTime(pid: number): string | null {
   }
 }
 
-/** The git part of a run's environment: commit, whether the tree was dirty, and a hash of the diff. */
-export type GitState = Pick<RunEnvironment, "gitCommit" | "gitDirty" | "gitDiffHash">;
-
 const givesGitState = (extra: Partial<RunEnvironment>): boolean =>
   extra.gitCommit !== undefined && extra.gitDirty !== undefined && extra.gitDiffHash !== undefined;
 
@@ -89,7 +84,7 @@ export function captureEnvironment(extra: Partial<RunEnvironment> = {}): RunEnvi
   const { os, cpu, hostname } = machineFacts();
   const git: GitState = givesGitState(extra)
     ? { gitCommit: null, gitDirty: null, gitDiffHash: null }
-    : gitFacts(process.cwd());
+    : gitState();
   const env: RunEnvironment = {
     ...git,
     node: process.version,
