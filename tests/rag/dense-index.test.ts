@@ -116,6 +116,22 @@ test("batched search handles k = 0, k beyond the live documents, an empty index 
   assert.deepEqual(all[1], all[0]);
 });
 
+test("batched search rescores gathered lists of every length (4 rows at a time, then the rest) bit for bit as one-at-a-time search scores them", () => {
+  const rng = createRng(41);
+  for (const dim of [3, 100])
+    for (let n = 1; n <= 9; n++) {
+      // With k = n every document reaches the exact rescoring, in one gathered list of n rows.
+      const index = new DenseIndex(dim);
+      for (let slot = 0; slot < n; slot++) index.add(slot, randomVector(rng, dim));
+      const queries = [randomVector(rng, dim), randomVector(rng, dim)];
+      const batched = index.searchBatch(queries, n);
+      queries.forEach((query, q) => {
+        assert.equal(batched[q]?.length, n);
+        assert.deepEqual(batched[q], index.search(query, n), `dim ${dim}, ${n} rows, query ${q}`);
+      });
+    }
+});
+
 test("batched search equals one-at-a-time search and a brute-force sort on many random cases, across tile, group and chunk edges", () => {
   const rng = createRng(31);
   for (let trial = 0; trial < 40; trial++) {
