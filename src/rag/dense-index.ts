@@ -25,22 +25,26 @@ export class DenseIndex {
   private readonly outOffset: number;
   private readonly matrixOffset: number;
   private view: Float32Array;
+  /** The same memory as int32s (the gathered list of row addresses for the exact kernel). */
+  private ints: Int32Array;
   private alive: Uint8Array;
   private capacity: number;
   private slots = 0;
   private docCount = 0;
   private batchQueries = 0;
   private batchRescored = 0;
-  /** Rescores `slots` for the group's query `query` with the exact kernel and offers them to `top`. */
-  private readonly rescore = (query: number, slots: readonly number[], top: TopK): void => {
+  /** Rescores `slots[0 .. listed)` for the group's query `query` with the exact kernel and offers them to `top`. */
+  private readonly rescore = (query: number, slots: Int32Array, listed: number, top: TopK): void => {
     const out = this.outOffset / 4;
     const rowBytes = this.stride * 4;
-    for (let from = 0; from < slots.length; from += docBlock) {
-      const count = Math.min(docBlock, slots.length - from);
-      const ints = new Int32Array(this.view.buffer, this.outOffset, count);
-      for (let r = 0; r < count; r++) ints[r] = this.matrixOffset + (slots[from + r] as number) * rowBytes;
+    const ints = this.ints;
+    const view = this.view;
+    for (let from = 0; from < listed; from += docBlock) {
+      const count = Math.min(docBlock, listed - from);
+      for (let r = 0; r < count; r++)
+        ints[out + r] = this.matrixOffset + (slots[from + r] as number) * rowBytes;
       this.kernels.dotsList(this.queryOffset + query * rowBytes, this.outOffset, count, this.stride / 4, 0);
-      for (let r = 0; r < count; r++) top.push(slots[from + r] as number, this.view[out + r] as number);
+      for (let r = 0; r < count; r++) top.push(slots[from + r] as number, view[out + r] as number);
     }
   };
 
@@ -56,6 +60,7 @@ export class DenseIndex {
     this.capacity = Math.max(1, capacity);
     this.kernels = createSimdKernels(this.matrixOffset + this.capacity * this.stride * 4);
     this.view = new Float32Array(this.kernels.memory.buffer);
+    this.ints = new Int32Array(this.kernels.memory.buffer);
     this.alive = new Uint8Array(this.capacity);
     this.screen = new QuantisedScreen(dim, (slot) =>
       this.view.subarray(this.rowStart(slot), this.rowStart(slot) + dim),
@@ -194,8 +199,10 @@ export class DenseIndex {
     let next = this.capacity;
     while (next < slots) next *= 2;
     const memory = this.kernels.memory;
-    if (reserveMemory(memory, this.matrixOffset + next * this.stride * 4))
+    if (reserveMemory(memory, this.matrixOffset + next * this.stride * 4)) {
       this.view = new Float32Array(memory.buffer);
+      this.ints = new Int32Array(memory.buffer);
+    }
     const alive = new Uint8Array(next);
     alive.set(this.alive);
     this.alive = alive;

@@ -42,8 +42,8 @@ const sampleDocs = 4096;
 /** Bound, in cosine units, on the float64 rounding of projecting (a basis orthonormal to working precision). */
 const projectionSlack = 1e-6;
 
-/** Rescores `slots` exactly (float32) for the group's query `query` and offers each to `top`. */
-export type ExactRescore = (query: number, slots: readonly number[], top: TopK) => void;
+/** Rescores `slots[0 .. count)` exactly (float32) for the group's query `query` and offers each to `top`. */
+export type ExactRescore = (query: number, slots: Int32Array, count: number, top: TopK) => void;
 
 /**
  * An int16 copy of the dense index's unit vectors that screens documents for exact top-k search of
@@ -85,6 +85,8 @@ export class QuantisedScreen {
   /** Live documents when the codes' basis was last chosen (0: never). */
   private chosenAt = 0;
   private readonly scratch: Float64Array;
+  /** Per query of a group, the slots that passed the screen in the current chunk (reused: no garbage). */
+  private pending: Int32Array[] = [];
 
   /** `row(slot)` reads a live document's unit vector back (used when the codes are re-encoded). */
   constructor(
@@ -162,7 +164,8 @@ export class QuantisedScreen {
     const margins = this.writeQueries(queries);
     const coordinates = this.projection === undefined;
     const guesses = queries.map(() => new TopK(k));
-    const pending = queries.map(() => [] as number[]);
+    const pending = this.pending;
+    const pendingCount = new Int32Array(count);
     let rescored = 0;
     let initial: number[] | undefined;
     if (!coordinates && (this.head === headWidths[0] || slots < unguidedDocs)) {
@@ -178,8 +181,8 @@ export class QuantisedScreen {
       });
       initial = guesses.map((guess, i) => {
         const seeds = new TopK(k);
-        const likely = guess.sorted().map((hit) => hit.slot);
-        rescore(i, likely, seeds);
+        const likely = Int32Array.from(guess.sorted(), (hit) => hit.slot);
+        rescore(i, likely, likely.length, seeds);
         rescored += likely.length;
         return squared * seeds.threshold - (margins[i] as number);
       });
@@ -190,21 +193,23 @@ export class QuantisedScreen {
       alive,
       this.pairs,
       (i, slot, score, limit) => {
-        (pending[i] as number[]).push(slot);
+        (pending[i] as Int32Array)[pendingCount[i] as number] = slot;
+        pendingCount[i] = (pendingCount[i] as number) + 1;
         if (!coordinates) return limit;
         const guess = guesses[i] as TopK;
         guess.push(slot, score);
         return Math.max(limit, guess.threshold - 2 * (margins[i] as number));
       },
       (limits) => {
-        pending.forEach((list, i) => {
-          if (list.length === 0) return;
+        for (let i = 0; i < count; i++) {
+          const listed = pendingCount[i] as number;
+          if (listed === 0) continue;
           const top = tops[i] as TopK;
-          rescore(i, list, top);
-          rescored += list.length;
-          list.length = 0;
+          rescore(i, pending[i] as Int32Array, listed, top);
+          rescored += listed;
+          pendingCount[i] = 0;
           limits[i] = Math.max(limits[i] as number, squared * top.threshold - (margins[i] as number));
-        });
+        }
       },
       initial,
     );
@@ -369,6 +374,8 @@ export class QuantisedScreen {
     this.blockBytes = this.pairs * screenRowsOf4 * 16;
     this.tileBytes = align16(limitBytes + this.pairs * screenQueries * 4);
     this.chunkBlocks = Math.max(1, Math.floor(chunkBytes / this.blockBytes));
+    // A document passes at most once per chunk, so a chunk's documents bound a pending list.
+    this.pending = Array.from({ length: groupQueries }, () => new Int32Array(this.chunkBlocks * blockDocs));
     this.outOffset = (groupQueries / screenQueries) * this.tileBytes;
     this.matrixOffset = align16(this.outOffset + this.chunkBlocks * (this.outStride + 4) + 4);
     this.reserve(this.capacity);
