@@ -17,7 +17,7 @@ function loadOnce(): { ms: number; dataset: Dataset } {
     name: "spam-assassin",
     task: "classification",
     labels: ["ham", "spam"],
-    metaColumns: loaded.metaColumns,
+    metaColumns: [...(spam?.metaColumns ?? [])],
     rows: loaded.rows,
     fingerprint: loaded.fingerprint ?? fingerprintRows(loaded.rows),
     source: loaded.source,

@@ -1,4 +1,4 @@
-import type { LoadedStudy } from "../study/load-study.js";
+import type { CheckedStudy } from "../study/load-study.js";
 import type { PlanOptions } from "../study/plan.js";
 import type { JobExecutor } from "../study/run-study.js";
 import { integerFlag } from "./dataset-flags.js";
@@ -23,7 +23,7 @@ export type DistributedRun =
  * prints what it did and closes; else returns the executor that enqueues each phase and follows it.
  */
 export async function openDistributedRun(
-  loaded: LoadedStudy,
+  loaded: CheckedStudy,
   flags: DistributedFlags,
   plan: PlanOptions,
 ): Promise<DistributedRun> {

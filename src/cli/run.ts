@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { refreshEnv } from "../http/cached-post.js";
 import { writeReport } from "../report/write-report.js";
-import { loadStudy } from "../study/load-study.js";
+import { checkStudyFile, withStudyDataset } from "../study/load-study.js";
 import type { StudyJob } from "../study/plan.js";
 import { runStudy } from "../study/run-study.js";
 import { resolveStoreUri } from "../tracker/store/open-run-store.js";
@@ -67,7 +67,8 @@ export function register(program: Command): void {
     .action(
       action(async (path: string, flags: RunFlags) => {
         if (flags.refresh) process.env[refreshEnv] = "1";
-        const loaded = await loadStudy(path);
+        // A distributed run enqueues its jobs before loading the dataset's rows, so workers start meanwhile.
+        const checked = await checkStudyFile(path);
         const store = resolveStoreUri(flags.store);
         const progress = createProgressReporter({ quiet: flags.json === true && !process.stderr.isTTY });
         let settled = 0;
@@ -79,9 +80,10 @@ export function register(program: Command): void {
         };
         const queue =
           flags.distributed || flags.detach
-            ? await (await import("./run-distributed.js")).openDistributedRun(loaded, flags, plan)
+            ? await (await import("./run-distributed.js")).openDistributedRun(checked, flags, plan)
             : undefined;
         if (queue?.detached) return progress.stop();
+        const loaded = await withStudyDataset(checked);
         const outcome = await runStudy(loaded, {
           ...(queue ? { executor: queue.executor } : {}),
           store,

@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import { DatasetError } from "../util/errors.js";
 import { canonicalJson, sha256 } from "../util/hash.js";
 import { findProjectRoot } from "../util/project-root.js";
-import { builtinDatasets, findBuiltin } from "./builtin/registry.js";
+import { type BuiltinDataset, builtinDatasets, findBuiltin } from "./builtin/registry.js";
 import { parseFileRows, readDatasetBytes } from "./file-dataset.js";
 import { fingerprintRows } from "./fingerprint.js";
 import { DatasetOptionError } from "./option-words.js";
@@ -187,7 +187,8 @@ function loadWithCache(name: string, options: DatasetOptions): Dataset {
   return dataset;
 }
 
-function loadBuiltin(name: string, options: DatasetOptions): Dataset {
+/** The built-in dataset `name` after checking that `options` apply to it (a user error if not). */
+function checkedBuiltin(name: string, options: DatasetOptions): BuiltinDataset {
   const builtin = findBuiltin(name);
   if (!builtin) throw new DatasetError(`unknown dataset "${name}"`);
   if (options.task && !builtin.tasks.includes(options.task)) {
@@ -204,13 +205,28 @@ function loadBuiltin(name: string, options: DatasetOptions): Dataset {
         `dataset ${name} is built in; ${fileOnly.map((key) => w(key)).join(", ")} apply to CSV/JSONL files only`,
     );
   }
+  return builtin;
+}
+
+/**
+ * The metadata columns of a built-in dataset loaded with `options`, checked as `loadDataset` checks
+ * them but without loading its rows; `undefined` for a file, or when a check needs the rows (a
+ * `positiveLabel` must be one of the labels): then load it.
+ */
+export function builtinColumns(name: string, options: DatasetOptions = {}): readonly string[] | undefined {
+  if (!findBuiltin(name) || options.positiveLabel !== undefined) return undefined;
+  return checkedBuiltin(name, dataOptions(options)).metaColumns;
+}
+
+function loadBuiltin(name: string, options: DatasetOptions): Dataset {
+  const builtin = checkedBuiltin(name, options);
   const loaded = builtin.load(options);
   const positiveLabel = options.positiveLabel ?? loaded.positiveLabel;
   return assemble(name, loaded.source, loaded.task, loaded.rows, {
     ...(loaded.fingerprint ? { fingerprint: loaded.fingerprint } : {}),
     ...(positiveLabel ? { positiveLabel } : {}),
     ...(loaded.featureNames ? { featureNames: loaded.featureNames } : {}),
-    metaColumns: loaded.metaColumns,
+    metaColumns: [...builtin.metaColumns],
     options,
     notices: [],
   });

@@ -1,5 +1,5 @@
 import { longestJobsFirst } from "../study/job-cost.js";
-import type { LoadedStudy } from "../study/load-study.js";
+import type { CheckedStudy } from "../study/load-study.js";
 import { checkSelection, type PlanOptions, planFirstPhase, planLinkedPhase } from "../study/plan.js";
 import { studyJobContext } from "../study/run-job.js";
 import { finishedRunIds } from "./finished-runs.js";
@@ -25,7 +25,7 @@ export interface DetachedSubmission extends SubmitReport {
  * (which follows the study to its end).
  */
 export async function submitStudy(
-  loaded: LoadedStudy,
+  loaded: CheckedStudy,
   options: PlanOptions & SubmitOptions & { store: string },
   boss: QueueClient,
 ): Promise<DetachedSubmission> {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { findBuiltin } from "../data/builtin/registry.js";
-import { loadDataset, resolveDatasetPath } from "../data/load-dataset.js";
+import { builtinColumns, loadDataset, resolveDatasetPath } from "../data/load-dataset.js";
 import type { Dataset } from "../data/types.js";
 import type { SystemDefinition } from "../systems/system.js";
 import { describeIssue } from "../systems/validate-params.js";
@@ -12,10 +12,19 @@ import { loadSystemModule } from "./system-module.js";
 import { runReferences } from "./plan.js";
 import { sweepTrials } from "./sweep.js";
 
-/** A study file read, validated, and checked against the data and the system kinds. */
-export interface LoadedStudy {
+/**
+ * A study file read and validated (see `checkStudy`): its dataset's name, options and columns are
+ * checked, but a built-in dataset's rows are not loaded yet.
+ */
+export interface CheckedStudy {
   study: Study;
   path: string;
+  /** The dataset, when checking it needed its rows (a file, or a built-in with a positive label). */
+  dataset?: Dataset;
+}
+
+/** A study file read, validated, and checked against the data and the system kinds, with its dataset. */
+export interface LoadedStudy extends CheckedStudy {
   dataset: Dataset;
 }
 
@@ -52,9 +61,17 @@ function fail(path: string, where: string, message: string): never {
 /**
  * Validates a study object: the schema (JSON path of the first problem), the dataset, the split
  * columns, every system kind, every param and every sweep value against the system's own schema.
- * Nothing runs before a study passes.
+ * Nothing runs before a study passes. Returns it with its dataset loaded.
  */
 export async function validateStudy(raw: unknown, path = "(study)"): Promise<LoadedStudy> {
+  return withStudyDataset(await checkStudy(raw, path));
+}
+
+/**
+ * Validates a study object as `validateStudy` does, without loading a built-in dataset's rows (its
+ * columns and options are known without them), so that a distributed run can enqueue its jobs first.
+ */
+export async function checkStudy(raw: unknown, path = "(study)"): Promise<CheckedStudy> {
   const parsed = studySchema.safeParse(raw);
   if (!parsed.success) throw new StudyError(`study file ${path}: ${describeIssue(parsed.error, "")}`);
   const study = parsed.data as Study;
@@ -67,8 +84,9 @@ export async function validateStudy(raw: unknown, path = "(study)"): Promise<Loa
     );
   }
   const { name: _name, ...datasetOptions } = study.dataset;
-  const dataset = await loadDataset(datasetName, datasetOptions);
-  const columns = new Set(dataset.metaColumns);
+  const known = builtinColumns(datasetName, datasetOptions);
+  const dataset = known === undefined ? await loadDataset(datasetName, datasetOptions) : undefined;
+  const columns = new Set(known ?? dataset?.metaColumns);
   if (study.split.by !== undefined && !columns.has(study.split.by)) {
     fail(
       path,
@@ -104,7 +122,14 @@ export async function validateStudy(raw: unknown, path = "(study)"): Promise<Loa
     }
   }
   checkRunReferences(study, path);
-  return { study, path, dataset };
+  return { study, path, ...(dataset ? { dataset } : {}) };
+}
+
+/** The checked study with its dataset loaded. */
+export async function withStudyDataset(checked: CheckedStudy): Promise<LoadedStudy> {
+  if (checked.dataset) return { ...checked, dataset: checked.dataset };
+  const { name, ...options } = checked.study.dataset;
+  return { ...checked, dataset: await loadDataset(name, options) };
 }
 
 /**
@@ -157,7 +182,12 @@ function checkRunReferences(study: Study, path: string): void {
 
 /** Reads and validates a study file; see `validateStudy`. */
 export async function loadStudy(path: string): Promise<LoadedStudy> {
+  return withStudyDataset(await checkStudyFile(path));
+}
+
+/** Reads and checks a study file without loading a built-in dataset's rows; see `checkStudy`. */
+export async function checkStudyFile(path: string): Promise<CheckedStudy> {
   if (!existsSync(path))
     throw new StudyError(`study file ${path} not found; the shipped studies are in experiments/`);
-  return validateStudy(parseJson(path, readFileSync(path, "utf8")), path);
+  return checkStudy(parseJson(path, readFileSync(path, "utf8")), path);
 }

@@ -8,7 +8,7 @@ import { StudyError } from "../util/errors.js";
 import { canonicalJson } from "../util/hash.js";
 import { type FitResult, fitSystem } from "./fit-system.js";
 import { loadSystemModule } from "./system-module.js";
-import type { LoadedStudy } from "./load-study.js";
+import type { CheckedStudy } from "./load-study.js";
 import type { StudyJob } from "./plan.js";
 
 /** What every job of one study shares. */
@@ -23,12 +23,14 @@ export interface StudyContext {
   /**
    * The git state the local runner found at the study's start, recorded with every run instead of each
    * worker asking git again per run (workers share the runner's folder and load their code at the start).
+   * A distributed worker's jobs come without it: its fitting process records the state it found when it
+   * warmed up (the code it loaded then).
    */
   git?: GitState;
 }
 
 /** The context every job of a study shares: study, experiment, store URI, dataset and split options. */
-export function studyJobContext(loaded: LoadedStudy, store: string): StudyContext {
+export function studyJobContext(loaded: CheckedStudy, store: string): StudyContext {
   const { study } = loaded;
   return {
     study: study.name,

