@@ -24,11 +24,8 @@ const laneSum = (local: number) => [
   ...op.f32Add,
 ];
 
-/** Adds ⟨row at local m, query at local qp⟩ over `quads` quads into acc (m and qp advance; j counts). */
-const dotLoop = (m: number, qp: number, j: number, quads: number, acc: number) => [
-  ...op.get(quads),
-  ...op.set(j),
-  ...op.loop,
+/** Adds the product of the quad at local m and the quad at local qp into acc; m advances. */
+const dotStep = (m: number, qp: number, acc: number) => [
   ...op.get(acc),
   ...op.get(m),
   ...op.v128Load(),
@@ -38,6 +35,14 @@ const dotLoop = (m: number, qp: number, j: number, quads: number, acc: number) =
   ...op.f32x4Add,
   ...op.set(acc),
   ...bump(m, 16),
+];
+
+/** Adds ⟨row at local m, query at local qp⟩ over `quads` quads into acc (m and qp advance; j counts). */
+const dotLoop = (m: number, qp: number, j: number, quads: number, acc: number) => [
+  ...op.get(quads),
+  ...op.set(j),
+  ...op.loop,
+  ...dotStep(m, qp, acc),
   ...bump(qp, 16),
   ...countDown(j),
   ...op.end,
@@ -55,36 +60,11 @@ const dotLoop = (m: number, qp: number, j: number, quads: number, acc: number) =
 function dotsKernel(gathered: boolean): KernelSource {
   const [q, rowsOrList, count, quads, out, j, qp, m, acc] = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const;
   const store = gathered ? rowsOrList : out;
-  // dotsList first takes the list `interleaved` rows at a time, each row with its own accumulator
-  // and the same operations in the same order as alone, so the gathered rows' loads overlap more.
-  const row = (r: number) => 9 + 2 * r;
-  const rowAcc = (r: number) => 10 + 2 * r;
   const rows = Array.from({ length: interleaved }, (_, r) => r);
-  const together: number[] = [...op.block, ...op.loop];
-  together.push(...op.get(count), ...op.i32Const(interleaved), ...op.i32LtU, ...op.brIf(1));
-  for (const r of rows)
-    together.push(
-      ...[
-        ...op.v128Zero,
-        ...op.set(rowAcc(r)),
-        ...op.get(rowsOrList),
-        ...op.i32Load(4 * r),
-        ...op.set(row(r)),
-      ],
-    );
-  together.push(...op.get(q), ...op.set(qp), ...op.get(quads), ...op.set(j), ...op.loop);
-  for (const r of rows)
-    together.push(
-      ...[...op.get(rowAcc(r)), ...op.get(row(r)), ...op.v128Load(), ...op.get(qp), ...op.v128Load()],
-      ...[...op.f32x4Mul, ...op.f32x4Add, ...op.set(rowAcc(r)), ...bump(row(r), 16)],
-    );
-  together.push(...bump(qp, 16), ...countDown(j), ...op.end);
-  for (const r of rows)
-    together.push(...op.get(rowsOrList), ...laneSum(rowAcc(r)), ...op.f32Store, ...bump(rowsOrList, 4));
-  together.push(...op.get(count), ...op.i32Const(interleaved), ...op.i32Sub, ...op.set(count), ...op.br(0));
-  together.push(...op.end, ...op.end);
   const code = [
-    ...(gathered ? together : [...op.get(rowsOrList), ...op.set(m)]),
+    ...(gathered
+      ? interleavedRows(q, rowsOrList, count, quads, j, qp)
+      : [...op.get(rowsOrList), ...op.set(m)]),
     ...op.block,
     ...op.get(count),
     ...op.i32Eqz,
@@ -106,24 +86,53 @@ function dotsKernel(gathered: boolean): KernelSource {
   ];
   return {
     name: gathered ? "dotsList" : "dots1",
-    locals: gathered
-      ? [
-          [3, i32],
-          [1, v128],
-          ...rows
-            .map((): [number, number] => [1, i32])
-            .flatMap((entry) => [entry, [1, v128] as [number, number]]),
-        ]
-      : [
-          [3, i32],
-          [1, v128],
-        ],
+    // dotsList's interleaved rows each have an address (i32) and an accumulator (v128): see interleavedRows.
+    locals: [
+      [3, i32],
+      [1, v128],
+      ...(gathered
+        ? rows.flatMap((): [number, number][] => [
+            [1, i32],
+            [1, v128],
+          ])
+        : []),
+    ],
     code,
   };
 }
 
 /** Rows dotsList scores together. */
 const interleaved = 4;
+
+/**
+ * dotsList's first part: while `interleaved` or more rows are left in the list, scores that many
+ * together, each row with its own accumulator (locals 9 + 2r for its address, 10 + 2r for its sum) and
+ * the same operations in the same order as alone, so the gathered rows' loads overlap more; the rest
+ * go one at a time after it.
+ */
+function interleavedRows(
+  q: number,
+  list: number,
+  count: number,
+  quads: number,
+  j: number,
+  qp: number,
+): number[] {
+  const row = (r: number) => 9 + 2 * r;
+  const rowAcc = (r: number) => 10 + 2 * r;
+  const rows = Array.from({ length: interleaved }, (_, r) => r);
+  const code: number[] = [...op.block, ...op.loop];
+  code.push(...op.get(count), ...op.i32Const(interleaved), ...op.i32LtU, ...op.brIf(1));
+  for (const r of rows)
+    code.push(...op.v128Zero, ...op.set(rowAcc(r)), ...op.get(list), ...op.i32Load(4 * r), ...op.set(row(r)));
+  code.push(...op.get(q), ...op.set(qp), ...op.get(quads), ...op.set(j), ...op.loop);
+  for (const r of rows) code.push(...dotStep(row(r), qp, rowAcc(r)));
+  code.push(...bump(qp, 16), ...countDown(j), ...op.end);
+  for (const r of rows) code.push(...op.get(list), ...laneSum(rowAcc(r)), ...op.f32Store, ...bump(list, 4));
+  code.push(...op.get(count), ...op.i32Const(interleaved), ...op.i32Sub, ...op.set(count), ...op.br(0));
+  code.push(...op.end, ...op.end);
+  return code;
+}
 
 /**
  * The int16 screening kernel for Q queries and blocks of 4·R documents:
