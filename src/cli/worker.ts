@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
+import { InputError } from "../util/errors.js";
 import { integerFlag } from "./dataset-flags.js";
 import { action, printStatus } from "./output.js";
 
@@ -8,6 +9,7 @@ interface WorkerFlags {
   queue?: string;
   concurrency?: string;
   heartbeat?: string;
+  poll?: string;
 }
 
 const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -48,17 +50,31 @@ export function register(program: Command): void {
     )
     .option("--concurrency <n>", "jobs at a time, each in a worker process of its own", "1")
     .option("--heartbeat <seconds>", "a worker silent this long is presumed dead; its job is retried", "60")
+    .option(
+      "--poll <seconds>",
+      "how often an idle worker looks for jobs besides being notified of new ones",
+      "2",
+    )
     .action(
       action(async (flags: WorkerFlags) => {
         const concurrency = integerFlag("concurrency", flags.concurrency ?? "1");
         const heartbeatSeconds = integerFlag("heartbeat", flags.heartbeat ?? "60");
+        const pollSeconds = integerFlag("poll", flags.poll ?? "2");
+        if (pollSeconds < 1) throw new InputError(`--poll ${pollSeconds} must be at least 1 second`);
         const { distributedStoreUri } = await import("../distributed/store-uri.js");
         const { resolveQueueUri } = await import("../distributed/queue-uri.js");
         const storeGiven = flags.store ?? (process.env.EXPBOOK_STORE || undefined);
         const store = storeGiven === undefined ? undefined : distributedStoreUri(storeGiven);
         const queueUri = resolveQueueUri(flags.queue, store);
         if (concurrency > 1) {
-          const args = ["--queue", queueUri, "--heartbeat", String(heartbeatSeconds)];
+          const args = [
+            "--queue",
+            queueUri,
+            "--heartbeat",
+            String(heartbeatSeconds),
+            "--poll",
+            String(pollSeconds),
+          ];
           if (store !== undefined) args.push("--store", store);
           process.exitCode = await runChildren(concurrency, args);
           return;
@@ -68,6 +84,7 @@ export function register(program: Command): void {
           queueUri,
           ...(store !== undefined ? { store } : {}),
           heartbeatSeconds,
+          pollSeconds,
           log: printStatus,
         });
         printStatus(`expbook worker ${process.pid}: waiting for jobs (Ctrl-C to stop)`);

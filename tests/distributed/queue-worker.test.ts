@@ -42,30 +42,42 @@ async function jobTimes(queue: string): Promise<JobTimes[]> {
   }
 }
 
-/** Runs the study through a queue database of its own, served by one worker named `name`. */
-async function runWithOneWorker(name: string): Promise<{ queue: string; store: string; stderr: string }> {
+/** Runs the study through a queue database of its own, served by one worker named `name` (with `workerFlags`). */
+async function runWithOneWorker(
+  name: string,
+  workerFlags: string[] = [],
+): Promise<{ queue: string; store: string; stderr: string }> {
   const queue = cluster.createDatabase(`${name}_queue`);
   const store = join(work.path, `${name}-store`);
   const flags = ["--queue", queue, "--store", store];
-  machines.push(startWorker(work.path, name, flags));
+  machines.push(startWorker(work.path, name, [...flags, ...workerFlags]));
   const run = await runCli(["run", studyPath, "--distributed", "--no-report", ...flags], { cwd: work.path });
   assert.equal(run.code, 0, run.stderr);
   return { queue, store, stderr: run.stderr };
 }
 
 describe("expbook worker", () => {
-  test("takes the next waiting job at once after a short one (no 30-second wait between jobs)", async () => {
-    const { queue } = await runWithOneWorker("solo");
+  test("takes the next waiting job at once after a short one (no wait for the next poll between jobs)", async () => {
+    // A 20-second poll makes a wait unmistakable. Each majority job takes well under a second; pg-boss
+    // waits out the rest of the poll interval after a job shorter than it, even with jobs ready (and,
+    // with LISTEN/NOTIFY on, polls only every 30 s unless told otherwise): the gaps were 19-29 s.
+    const { queue } = await runWithOneWorker("solo", ["--poll", "20"]);
     const times = await jobTimes(queue);
     assert.equal(times.length, 4, "one job per seed");
-    // Each majority job takes well under a second. pg-boss with LISTEN/NOTIFY on polls only every 30 s
-    // unless told otherwise, and a new job's notification had already been spent: the gaps were ~29 s.
     for (const [i, job] of times.entries()) {
       const previous = times[i - 1];
       if (!previous) continue;
       const gap = (job.started.getTime() - previous.completed.getTime()) / 1000;
       assert.ok(gap < 10, `job ${i + 1} started ${gap.toFixed(1)} s after job ${i} completed`);
     }
+  });
+
+  test("--poll below a second is refused with one line", async () => {
+    const result = await runCli(["worker", "--queue", cluster.createDatabase("poll_queue"), "--poll", "0"], {
+      cwd: work.path,
+    });
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim(), "expbook: --poll 0 must be at least 1 second");
   });
 
   test("a following submitter queues what can run before it writes the study's record", async () => {
