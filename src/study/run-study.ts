@@ -28,6 +28,7 @@ import { studyJobContext } from "./run-job.js";
 import { selectTrials, type TrialSelection } from "./select-trials.js";
 import { acquireStudyLock } from "./study-lock.js";
 import { longestJobsFirst } from "./job-cost.js";
+import { StudyWorkerPool } from "./study-worker-pool.js";
 import { type JobOutcome, type PoolOptions, runJobsInWorkers } from "./worker-pool.js";
 
 /** Artifact of the study-stage run: the definition, the data and splits, and the commands to rerun. */
@@ -178,10 +179,13 @@ export async function runStudy(loaded: LoadedStudy, options: RunStudyOptions): P
   const storeUri = resolveStoreUri(options.store ?? options.storeDir);
   const tracker = await openTracker({ store: storeUri });
   const release = await takeStudyLock(tracker, study.name);
+  // The local workers serve every phase of the study, not one each.
+  const pool = options.executor ? undefined : new StudyWorkerPool();
   try {
     if (!options.executor) await stopOrphans(tracker, study.name);
-    return await runLocked(loaded, options, tracker, storeUri, seeds);
+    return await runLocked(loaded, options, tracker, storeUri, seeds, pool);
   } finally {
+    pool?.close();
     await release();
   }
 }
@@ -192,10 +196,16 @@ async function runLocked(
   tracker: Tracker,
   storeUri: string,
   seeds: number[],
+  pool: StudyWorkerPool | undefined,
 ): Promise<StudyOutcome> {
   const { study, dataset } = loaded;
   const context = studyJobContext(loaded, storeUri);
   const done = finishedJobRuns(await tracker.runs({ experiment: study.name }));
+  const workers = options.workers ?? cpus().length;
+  // The first phase's workers start while the study run, its splits and its record are written.
+  pool?.prestart(
+    Math.min(workers, planFirstPhase(study, options).filter((job) => !done.has(job.key)).length),
+  );
   const studyRun = await tracker.startRun({
     experiment: study.name,
     name: "study",
@@ -232,7 +242,6 @@ async function runLocked(
       `npx expbook report ${studyPath}`,
     ],
   });
-  const workers = options.workers ?? cpus().length;
   const outcome: StudyOutcome = {
     experiment: study.name,
     studyRunId: studyRun.id,
@@ -296,6 +305,7 @@ async function runLocked(
       ...(options.progress?.onJobProgress ? { onProgress: options.progress.onJobProgress } : {}),
       ...(options.progress?.onJobSettled ? { onSettled: options.progress.onJobSettled } : {}),
       ...(options.executor ? {} : { followUps }),
+      ...(pool ? { pool } : {}),
     });
     for (const job of todo) {
       const result = results.get(job.key);

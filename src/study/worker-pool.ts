@@ -5,6 +5,7 @@ import type { StudyJob } from "./plan.js";
 import type { StudyContext } from "./run-job.js";
 import type { JobMessage, WorkerMessage } from "./worker-protocol.js";
 import { spawnStudyWorker } from "./spawn-study-worker.js";
+import type { PooledWorker, StudyWorkerPool } from "./study-worker-pool.js";
 
 /** How one job ended. */
 export type JobOutcome = { ok: true; result: FitResult } | { ok: false; message: string; userError: boolean };
@@ -21,6 +22,11 @@ export interface PoolOptions {
    * cost among the waiting jobs, so a worker that would otherwise wait for the others picks them up.
    */
   followUps?: (job: StudyJob, outcome: JobOutcome) => readonly StudyJob[];
+  /**
+   * Where the workers come from and go back to when the jobs are done (to serve the study's next
+   * phase); without one, each run starts its own and stops them at the end.
+   */
+  pool?: StudyWorkerPool;
 }
 
 /** Puts a job into a queue ordered by expected cost, longest first, after jobs of the same cost. */
@@ -62,10 +68,26 @@ export function runJobsInWorkers(
           enqueueByCost(queue, followUp);
       }
     };
+    const allSettled = () => {
+      for (const job of queue.splice(0))
+        settle(job, { ok: false, message: "not run: the study was stopped", userError: true });
+      resolve(outcomes);
+    };
     const startWorker = () => {
-      const child = spawnStudyWorker();
+      const worker: PooledWorker = options.pool?.take() ?? { child: spawnStudyWorker(), ready: false };
+      const { child } = worker;
       live++;
       let current: StudyJob | undefined;
+      // Nothing left for this worker: back to the pool (it has left this run), or stopped (its exit says so).
+      const leave = () => {
+        const pool = options.pool;
+        if (!pool) return child.disconnect();
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        live--;
+        pool.give(worker);
+        if (live === 0) allSettled();
+      };
       const next = () => {
         if (current) running--;
         current = queue.shift();
@@ -73,7 +95,7 @@ export function runJobsInWorkers(
           if (running > 0) {
             idle.push(next);
           } else {
-            child.disconnect();
+            leave();
             wakeIdle();
           }
           return;
@@ -84,7 +106,7 @@ export function runJobsInWorkers(
         child.send(message);
         wakeIdle();
       };
-      child.on("message", (message: WorkerMessage) => {
+      const onMessage = (message: WorkerMessage) => {
         if (message.type === "ready") next();
         else if (message.type === "progress" && current) options.onProgress?.(current, message.event);
         else if ((message.type === "done" || message.type === "failed") && current) {
@@ -96,8 +118,8 @@ export function runJobsInWorkers(
           );
           next();
         }
-      });
-      child.on("exit", (code, signal) => {
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         live--;
         const index = idle.indexOf(next);
         if (index >= 0) idle.splice(index, 1);
@@ -115,12 +137,12 @@ export function runJobsInWorkers(
           }
           wakeIdle();
         }
-        if (live === 0) {
-          for (const job of queue.splice(0))
-            settle(job, { ok: false, message: "not run: the study was stopped", userError: true });
-          resolve(outcomes);
-        }
-      });
+        if (live === 0) allSettled();
+      };
+      child.on("message", onMessage);
+      child.on("exit", onExit);
+      // A worker from the pool that has already said it is ready takes its first job now.
+      if (worker.ready) next();
     };
     for (let i = 0; i < workerCount; i++) startWorker();
   });
