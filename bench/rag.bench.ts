@@ -74,11 +74,16 @@ line(
 // BM25 -----------------------------------------------------------------------------------------
 const before = memory();
 const kb = new KnowledgeBase();
-let t = timed(() => kb.add(documents));
+let terms = 0;
+let t = timed(() => {
+  kb.add(documents);
+  // The index is built on its first read (a base searched only densely never builds it): read it here.
+  terms = kb.bm25.vocabularySize;
+});
 const after = memory();
 line(
   "BM25 build (tokenise + index)",
-  `${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU, ${kb.bm25.vocabularySize} terms`,
+  `${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU, ${terms} terms`,
 );
 line(
   "BM25 memory (heap+buffers / RSS delta)",
