@@ -11,11 +11,16 @@
 // in turn, every run on a fresh store and queue database; each figure is the best of its rounds.
 // Workers are started (and ready) before the clock starts: they are long-lived services. Run it on an
 // idle machine: `npm run bench -- distributed`.
+//
+// Each run's CPU is the whole machine's (/proc/stat: submitter, workers, their fitting processes,
+// PostgreSQL), so on an idle machine it bounds what the cores allow: no run can take less wall time than
+// its CPU divided by the cores, and the speed-up this machine allows is the 1-worker wall over that.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgresCluster } from "../tests/helpers/postgres-cluster.js";
+import { machineBusySeconds } from "./other-cpu.js";
 import { roundsFlags } from "./paired-rounds.js";
 import { line, load } from "./print.js";
 
@@ -66,20 +71,27 @@ async function stopWorkers(children: ChildProcess[]): Promise<void> {
   );
 }
 
-async function timed(run: () => Promise<void>): Promise<number> {
+/** A timed run: its wall seconds and the CPU seconds the whole machine used meanwhile. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(run: () => Promise<void>): Promise<Timing> {
+  const busy = machineBusySeconds() ?? 0;
   const start = performance.now();
   await run();
-  return (performance.now() - start) / 1000;
+  return { wall: (performance.now() - start) / 1000, cpu: (machineBusySeconds() ?? 0) - busy };
 }
 
 let runs = 0;
 const fresh = (what: string): string => join(dir, `${what}-${++runs}`);
 
-async function local(): Promise<number> {
+async function local(): Promise<Timing> {
   return timed(() => expbook(["run", study, ...plan, "--workers", "2", "--store", fresh("local")]));
 }
 
-async function distributed(workers: number, queue: string): Promise<number> {
+async function distributed(workers: number, queue: string): Promise<Timing> {
   const flags = ["--queue", queue, "--store", fresh("queue-store")];
   const children = await Promise.all(Array.from({ length: workers }, () => startWorker(flags)));
   try {
@@ -94,22 +106,31 @@ try {
   const warm = await timed(() =>
     expbook(["run", study, ...plan, "--workers", "2", "--store", fresh("warm")]),
   );
-  line(`warm-up (untimed in the figures): ${warm.toFixed(1)} s   (load average ${load()})`);
-  const figures = { local: [] as number[], one: [] as number[], two: [] as number[] };
+  line(`warm-up (untimed in the figures): ${warm.wall.toFixed(1)} s   (load average ${load()})`);
+  const figures = { local: [] as Timing[], one: [] as Timing[], two: [] as Timing[] };
+  const shown = (timing: Timing | undefined) =>
+    timing ? `${timing.wall.toFixed(1)} s (${timing.cpu.toFixed(1)} CPU-s)` : "";
   for (let round = 1; round <= rounds; round++) {
     figures.local.push(await local());
     figures.one.push(await distributed(1, cluster.createDatabase(`bench_${round}_one`)));
     figures.two.push(await distributed(2, cluster.createDatabase(`bench_${round}_two`)));
     line(
-      `round ${round}: local --workers 2 ${figures.local.at(-1)?.toFixed(1)} s, distributed 1 worker ${figures.one.at(-1)?.toFixed(1)} s, 2 workers ${figures.two.at(-1)?.toFixed(1)} s   (load average ${load()})`,
+      `round ${round}: local --workers 2 ${shown(figures.local.at(-1))}, distributed 1 worker ${shown(figures.one.at(-1))}, 2 workers ${shown(figures.two.at(-1))}   (load average ${load()})`,
     );
   }
-  const best = (values: number[]) => Math.min(...values);
+  const best = (timings: Timing[]) => Math.min(...timings.map((timing) => timing.wall));
+  const leastCpu = (timings: Timing[]) => Math.min(...timings.map((timing) => timing.cpu));
   const [localBest, one, two] = [best(figures.local), best(figures.one), best(figures.two)];
+  const cores = availableParallelism();
+  const twoFloor = leastCpu(figures.two) / cores;
   line(`local runner, --workers 2:      ${localBest.toFixed(1)} s   (best of ${rounds})`);
   line(`distributed, 1 worker:          ${one.toFixed(1)} s`);
   line(`distributed, 2 workers:         ${two.toFixed(1)} s`);
   line(`speed-up 1 → 2 workers:         ${(one / two).toFixed(2)}×   (target ≥ 1.7×)`);
+  line(
+    `CPU bound, 2 workers:           ${twoFloor.toFixed(1)} s   (the least machine CPU of its rounds, ${leastCpu(figures.two).toFixed(1)} CPU-s, over ${cores} cores)`,
+  );
+  line(`speed-up this machine allows:   ${(one / twoFloor).toFixed(2)}×   (1 worker's wall over that bound)`);
   line(`distributed (2) vs local (2):   ${((two / localBest - 1) * 100).toFixed(1)}%   (target within 10%)`);
   line(`load average at the end: ${load()} (figures hold on an idle machine only)`);
 } finally {

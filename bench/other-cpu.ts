@@ -14,6 +14,15 @@ function machineBusyTicks(): number {
   return [user, nice, system, irq, softirq, steal].reduce<number>((sum, v) => sum + (v ?? 0), 0);
 }
 
+/** CPU seconds every process on the machine has used since boot (/proc/stat), or undefined without /proc. */
+export function machineBusySeconds(): number | undefined {
+  try {
+    return machineBusyTicks() / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
 function ownTicks(): number {
   const text = readFileSync("/proc/self/stat", "utf8");
   // Fields after the command name (which may hold spaces) start at field 3; utime..cstime are 14–17.
