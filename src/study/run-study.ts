@@ -202,10 +202,9 @@ async function runLocked(
   const context = studyJobContext(loaded, storeUri);
   const done = finishedJobRuns(await tracker.runs({ experiment: study.name }));
   const workers = options.workers ?? cpus().length;
+  const firstPlanned = planFirstPhase(study, options);
   // The first phase's workers start while the study run, its splits and its record are written.
-  pool?.prestart(
-    Math.min(workers, planFirstPhase(study, options).filter((job) => !done.has(job.key)).length),
-  );
+  pool?.prestart(Math.min(workers, firstPlanned.filter((job) => !done.has(job.key)).length));
   const studyRun = await tracker.startRun({
     experiment: study.name,
     name: "study",
@@ -325,7 +324,7 @@ async function runLocked(
 
   try {
     // Linked jobs whose referenced runs are already in the store start with the first phase.
-    const first = [...planFirstPhase(study, options), ...newlyReadyLinked()];
+    const first = [...firstPlanned, ...newlyReadyLinked()];
     await runPhase("runs", first);
     const metric = selectMetric(loaded);
     const metricOfJob = (job: StudyJob) => {
