@@ -4,7 +4,7 @@
 // empty selection are user errors.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -88,7 +88,15 @@ test("a study SIGKILLed at 10 random moments and rerun each time ends with exact
 });
 
 test("a second concurrent run of a study is refused with the lock holder's host and pid; a killed holder's lock is taken over", async () => {
+  // The study holds a system that waits while `hold` exists, so the first run is still running when it
+  // is killed (the mini study alone can finish while the second run is being refused).
   const study = writeMiniStudy(work.path, "lock-check", [1, 2]);
+  const hold = join(work.path, "lock-hold");
+  writeFileSync(hold, "");
+  copyFileSync(new URL("./fixtures/held-system.js", import.meta.url), join(work.path, "held-system.js"));
+  const definition = JSON.parse(readFileSync(study, "utf8")) as { systems: unknown[] };
+  definition.systems.push({ name: "held", module: "./held-system.js", params: { holdFile: hold } });
+  writeFileSync(study, JSON.stringify(definition));
   const store = join(work.path, "lock-store");
   const first = startStudy(study, store);
   const lock = join(store, "locks", "study-lock-check.lock");
@@ -102,9 +110,11 @@ test("a second concurrent run of a study is refused with the lock holder's host 
       `^expbook: study lock-check is already running on the store .* \\(host ${hostname()}, pid ${first.pid}, since .*\\); wait for it to finish, or if that process is gone remove .*\\n$`,
     ),
   );
+  assert.equal(first.exitCode, null, "the first run is still running when it is killed");
   first.kill("SIGKILL");
   await exited(first);
   assert.ok(existsSync(lock), "SIGKILL leaves the lock behind");
+  rmSync(hold);
   const third = await runCli(["run", study, "--store", store, "--workers", "1", "--no-report"]);
   assert.equal(third.code, 0, third.stderr);
   assert.ok(!existsSync(lock), "released at the end");
