@@ -15,10 +15,18 @@
 // Each run's CPU is the whole machine's (/proc/stat: submitter, workers, their fitting processes,
 // PostgreSQL), so on an idle machine it bounds what the cores allow: no run can take less wall time than
 // its CPU divided by the cores, and the speed-up this machine allows is the 1-worker wall over that.
+//
+// What the jobs themselves allow: every run records when it started and ended in the store, so the sum of
+// the runs' durations is the time spent in jobs. With 2 workers the same jobs run two at once; the ratio
+// of that sum to the 1-worker sum says how much slower a job runs beside another on this machine, and
+// 2 over it is the speed-up the jobs allow even if everything outside them (submitter, queue, waiting
+// between jobs) cost nothing.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { jobOf } from "../src/tracker/records/run-tags.js";
+import { openTracker } from "../src/tracker/tracker.js";
 import { startPostgresCluster } from "../tests/helpers/postgres-cluster.js";
 import { machineBusySeconds } from "./other-cpu.js";
 import { roundsFlags } from "./paired-rounds.js";
@@ -75,27 +83,48 @@ async function stopWorkers(children: ChildProcess[]): Promise<void> {
 interface Timing {
   wall: number;
   cpu: number;
+  /** The sum of its runs' durations (start to end, as the store records them): the time spent in jobs. */
+  jobs: number;
 }
 
-async function timed(run: () => Promise<void>): Promise<Timing> {
+async function jobSeconds(store: string): Promise<number> {
+  const tracker = await openTracker({ store });
+  try {
+    const runs = await tracker.runs({ experiment: "spam-sweep" });
+    // The study's own record spans the whole run: only the runs of its units of work are jobs.
+    const jobs = runs.filter((run) => jobOf(run) !== undefined && run.endedAt);
+    return jobs.reduce(
+      (sum, run) => sum + (Date.parse(run.endedAt ?? "") - Date.parse(run.createdAt)) / 1000,
+      0,
+    );
+  } finally {
+    await tracker.close();
+  }
+}
+
+async function timed(store: string, run: () => Promise<void>): Promise<Timing> {
   const busy = machineBusySeconds() ?? 0;
   const start = performance.now();
   await run();
-  return { wall: (performance.now() - start) / 1000, cpu: (machineBusySeconds() ?? 0) - busy };
+  const wall = (performance.now() - start) / 1000;
+  const cpu = (machineBusySeconds() ?? 0) - busy;
+  return { wall, cpu, jobs: await jobSeconds(store) };
 }
 
 let runs = 0;
 const fresh = (what: string): string => join(dir, `${what}-${++runs}`);
 
 async function local(): Promise<Timing> {
-  return timed(() => expbook(["run", study, ...plan, "--workers", "2", "--store", fresh("local")]));
+  const store = fresh("local");
+  return timed(store, () => expbook(["run", study, ...plan, "--workers", "2", "--store", store]));
 }
 
 async function distributed(workers: number, queue: string): Promise<Timing> {
-  const flags = ["--queue", queue, "--store", fresh("queue-store")];
+  const store = fresh("queue-store");
+  const flags = ["--queue", queue, "--store", store];
   const children = await Promise.all(Array.from({ length: workers }, () => startWorker(flags)));
   try {
-    return await timed(() => expbook(["run", study, ...plan, "--distributed", ...flags]));
+    return await timed(store, () => expbook(["run", study, ...plan, "--distributed", ...flags]));
   } finally {
     await stopWorkers(children);
   }
@@ -103,13 +132,16 @@ async function distributed(workers: number, queue: string): Promise<Timing> {
 
 const cluster = await startPostgresCluster();
 try {
-  const warm = await timed(() =>
-    expbook(["run", study, ...plan, "--workers", "2", "--store", fresh("warm")]),
+  const warmStore = fresh("warm");
+  const warm = await timed(warmStore, () =>
+    expbook(["run", study, ...plan, "--workers", "2", "--store", warmStore]),
   );
   line(`warm-up (untimed in the figures): ${warm.wall.toFixed(1)} s   (load average ${load()})`);
   const figures = { local: [] as Timing[], one: [] as Timing[], two: [] as Timing[] };
   const shown = (timing: Timing | undefined) =>
-    timing ? `${timing.wall.toFixed(1)} s (${timing.cpu.toFixed(1)} CPU-s)` : "";
+    timing
+      ? `${timing.wall.toFixed(1)} s (${timing.cpu.toFixed(1)} CPU-s, jobs ${timing.jobs.toFixed(1)} s)`
+      : "";
   for (let round = 1; round <= rounds; round++) {
     figures.local.push(await local());
     figures.one.push(await distributed(1, cluster.createDatabase(`bench_${round}_one`)));
@@ -120,6 +152,7 @@ try {
   }
   const best = (timings: Timing[]) => Math.min(...timings.map((timing) => timing.wall));
   const leastCpu = (timings: Timing[]) => Math.min(...timings.map((timing) => timing.cpu));
+  const leastJobs = (timings: Timing[]) => Math.min(...timings.map((timing) => timing.jobs));
   const [localBest, one, two] = [best(figures.local), best(figures.one), best(figures.two)];
   const cores = availableParallelism();
   const twoFloor = leastCpu(figures.two) / cores;
@@ -131,6 +164,13 @@ try {
     `CPU bound, 2 workers:           ${twoFloor.toFixed(1)} s   (the least machine CPU of its rounds, ${leastCpu(figures.two).toFixed(1)} CPU-s, over ${cores} cores)`,
   );
   line(`speed-up this machine allows:   ${(one / twoFloor).toFixed(2)}×   (1 worker's wall over that bound)`);
+  const [jobsOne, jobsTwo] = [leastJobs(figures.one), leastJobs(figures.two)];
+  line(
+    `time in jobs:                   1 worker ${jobsOne.toFixed(1)} s, 2 workers ${jobsTwo.toFixed(1)} s   (sums of the runs' durations, least of ${rounds}: a job runs ${(jobsTwo / jobsOne).toFixed(2)}× as long beside another)`,
+  );
+  line(
+    `speed-up the jobs allow:        ${((2 * jobsOne) / jobsTwo).toFixed(2)}×   (2 × ${jobsOne.toFixed(1)} / ${jobsTwo.toFixed(1)}: with nothing outside the jobs and no worker ever idle)`,
+  );
   line(`distributed (2) vs local (2):   ${((two / localBest - 1) * 100).toFixed(1)}%   (target within 10%)`);
   line(`load average at the end: ${load()} (figures hold on an idle machine only)`);
 } finally {
