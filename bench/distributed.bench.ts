@@ -92,11 +92,10 @@ async function jobSeconds(store: string): Promise<number> {
   try {
     const runs = await tracker.runs({ experiment: "spam-sweep" });
     // The study's own record spans the whole run: only the runs of its units of work are jobs.
-    const jobs = runs.filter((run) => jobOf(run) !== undefined && run.endedAt);
-    return jobs.reduce(
-      (sum, run) => sum + (Date.parse(run.endedAt ?? "") - Date.parse(run.createdAt)) / 1000,
-      0,
+    const durations = runs.flatMap((run) =>
+      jobOf(run) !== undefined && run.endedAt ? [Date.parse(run.endedAt) - Date.parse(run.createdAt)] : [],
     );
+    return durations.reduce((sum, ms) => sum + ms, 0) / 1000;
   } finally {
     await tracker.close();
   }
@@ -150,21 +149,26 @@ try {
       `round ${round}: local --workers 2 ${shown(figures.local.at(-1))}, distributed 1 worker ${shown(figures.one.at(-1))}, 2 workers ${shown(figures.two.at(-1))}   (load average ${load()})`,
     );
   }
-  const best = (timings: Timing[]) => Math.min(...timings.map((timing) => timing.wall));
-  const leastCpu = (timings: Timing[]) => Math.min(...timings.map((timing) => timing.cpu));
-  const leastJobs = (timings: Timing[]) => Math.min(...timings.map((timing) => timing.jobs));
-  const [localBest, one, two] = [best(figures.local), best(figures.one), best(figures.two)];
+  /** The least of one figure over the rounds (of the wall times: the best). */
+  const least = (timings: Timing[], figure: keyof Timing) =>
+    Math.min(...timings.map((timing) => timing[figure]));
+  const [localBest, one, two] = [
+    least(figures.local, "wall"),
+    least(figures.one, "wall"),
+    least(figures.two, "wall"),
+  ];
   const cores = availableParallelism();
-  const twoFloor = leastCpu(figures.two) / cores;
+  const twoCpu = least(figures.two, "cpu");
+  const twoFloor = twoCpu / cores;
   line(`local runner, --workers 2:      ${localBest.toFixed(1)} s   (best of ${rounds})`);
   line(`distributed, 1 worker:          ${one.toFixed(1)} s`);
   line(`distributed, 2 workers:         ${two.toFixed(1)} s`);
   line(`speed-up 1 → 2 workers:         ${(one / two).toFixed(2)}×   (target ≥ 1.7×)`);
   line(
-    `CPU bound, 2 workers:           ${twoFloor.toFixed(1)} s   (the least machine CPU of its rounds, ${leastCpu(figures.two).toFixed(1)} CPU-s, over ${cores} cores)`,
+    `CPU bound, 2 workers:           ${twoFloor.toFixed(1)} s   (the least machine CPU of its rounds, ${twoCpu.toFixed(1)} CPU-s, over ${cores} cores)`,
   );
   line(`speed-up this machine allows:   ${(one / twoFloor).toFixed(2)}×   (1 worker's wall over that bound)`);
-  const [jobsOne, jobsTwo] = [leastJobs(figures.one), leastJobs(figures.two)];
+  const [jobsOne, jobsTwo] = [least(figures.one, "jobs"), least(figures.two, "jobs")];
   line(
     `time in jobs:                   1 worker ${jobsOne.toFixed(1)} s, 2 workers ${jobsTwo.toFixed(1)} s   (sums of the runs' durations, least of ${rounds}: a job runs ${(jobsTwo / jobsOne).toFixed(2)}× as long beside another)`,
   );
