@@ -1,6 +1,7 @@
 import { principalSubspace } from "./principal-subspace.js";
 import {
   createSimdKernels,
+  hitsOffset,
   reserveMemory,
   type SimdKernels,
   screenQueries,
@@ -71,7 +72,8 @@ export class QuantisedScreen {
   private chunkBlocks = 0;
   private outOffset = 0;
   private matrixOffset = 0;
-  private readonly outStride = screenQueries * screenRowsOf4 * 16;
+  /** Bytes of the screen's hits per block at most (two int32 for each query and document). */
+  private readonly hitBytes = screenQueries * blockDocs * 8;
   private readonly kernels: SimdKernels;
   private codes: Int16Array;
   private ints: Int32Array;
@@ -265,24 +267,16 @@ export class QuantisedScreen {
         this.writeLimits(tile, limits);
         this.kernels.screen(tile * this.tileBytes, matrix, chunk, screened, this.outOffset);
         const ints = this.ints;
-        const last = Math.min(count, (tile + 1) * screenQueries);
-        const listEnd = (this.outOffset + chunk * this.outStride) / 4;
-        const flagged = ((ints[listEnd] as number) / 4 - listEnd - 1) | 0;
-        for (let f = 0; f < flagged; f++) {
-          const b = ints[listEnd + 1 + f] as number;
-          const base = (this.outOffset + b * this.outStride) / 4;
-          const firstSlot = (first + b) * blockDocs;
-          for (let i = tile * screenQueries; i < last; i++) {
-            let limit = limits[i] as number;
-            const at = base + (i - tile * screenQueries) * blockDocs;
-            for (let r = 0; r < blockDocs; r++) {
-              const score = ints[at + r] as number;
-              const slot = firstSlot + r;
-              if (score < limit || slot >= slots || alive[slot] !== 1) continue;
-              limit = visit(i, slot, score, limit);
-            }
-            limits[i] = limit;
-          }
+        const firstSlot = first * blockDocs;
+        const hitsEnd = (ints[this.outOffset / 4] as number) / 4;
+        for (let at = (this.outOffset + hitsOffset) / 4; at < hitsEnd; at += 2) {
+          const hit = ints[at] as number;
+          const i = tile * screenQueries + (hit % screenQueries);
+          const slot = firstSlot + Math.floor(hit / screenQueries);
+          const score = ints[at + 1] as number;
+          const limit = limits[i] as number;
+          if (score < limit || slot >= slots || alive[slot] !== 1) continue;
+          limits[i] = visit(i, slot, score, limit);
         }
       }
       chunkDone?.(limits);
@@ -377,7 +371,7 @@ export class QuantisedScreen {
     // A document passes at most once per chunk, so a chunk's documents bound a pending list.
     this.pending = Array.from({ length: groupQueries }, () => new Int32Array(this.chunkBlocks * blockDocs));
     this.outOffset = (groupQueries / screenQueries) * this.tileBytes;
-    this.matrixOffset = align16(this.outOffset + this.chunkBlocks * (this.outStride + 4) + 4);
+    this.matrixOffset = align16(this.outOffset + hitsOffset + this.chunkBlocks * this.hitBytes);
     this.reserve(this.capacity);
   }
 

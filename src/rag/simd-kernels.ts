@@ -143,33 +143,25 @@ function interleavedRows(
  * - q: Q limits (int32 splatted to 4 lanes, 16 bytes each), then the queries interleaved by pair: the
  *   int32 at q + 16·Q + (p·Q + i)·4 holds query i's dimensions 2p and 2p + 1, so one load32_splat
  *   gives a vector that multiplies every document lane.
- * - out, per block (stride 16·Q·R): Q·R vectors of 4 int32 dot products (query i, documents
- *   4h .. 4h + 3 at (i·R + h)·16). After the last block, at out + blocks·16·Q·R: the address where the
- *   list that follows ends, then the list: the int32 index of every block in which some score reaches
- *   its query's limit, in order, so the caller visits only those blocks.
+ * - out: the hits, every score that reaches its query's limit, as pairs of int32 from out + 32:
+ *   (document · Q + query, score), the document counted from the first block (4·R per block), in
+ *   order of block, then query, then document; at out the address where the hits end (out + 16 .. 32
+ *   is scratch). A block is looked at lane by lane only when some score in it reaches its limit, so
+ *   the caller reads only the hits, never the scores that miss.
  */
 function screenKernel(queries: number, rowsOf4: number): KernelSource {
-  const [q, m, blocks, pairs, out, j, qp, block, list, listEnd, splat, flag] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  const [q, m, blocks, pairs, out, j, qp, block, list, mask, lane, splat, flag] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
   ] as const;
-  const doc = (h: number) => 12 + h;
-  const acc = (i: number, h: number) => 12 + rowsOf4 + i * rowsOf4 + h;
-  const skip = 12 + rowsOf4 + queries * rowsOf4;
+  const doc = (h: number) => 13 + h;
+  const acc = (i: number, h: number) => 13 + rowsOf4 + i * rowsOf4 + h;
+  const skip = 13 + rowsOf4 + queries * rowsOf4;
   const limits = queries * 16;
-  const scores = queries * rowsOf4 * 16;
   const code: number[] = [
     // pairs = pairs screened | (pairs skipped after them in each block) << 16
     ...[...op.get(pairs), ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(rowsOf4 * 16), ...op.i32Mul],
     ...[...op.set(skip), ...op.get(pairs), ...op.i32Const(0xffff), ...op.i32And, ...op.set(pairs)],
-    ...[
-      ...op.get(out),
-      ...op.get(blocks),
-      ...op.i32Const(scores),
-      ...op.i32Mul,
-      ...op.i32Add,
-      ...op.set(listEnd),
-    ],
-    ...[...op.get(listEnd), ...op.i32Const(4), ...op.i32Add, ...op.set(list)],
+    ...[...op.get(out), ...op.i32Const(hitsOffset), ...op.i32Add, ...op.set(list)],
     ...[...op.block, ...op.get(blocks), ...op.i32Eqz, ...op.brIf(0), ...op.loop],
   ];
   for (let i = 0; i < queries; i++)
@@ -194,9 +186,6 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   for (let i = 0; i < queries; i++)
     for (let h = 0; h < rowsOf4; h++)
       code.push(
-        ...op.get(out),
-        ...op.get(acc(i, h)),
-        ...op.v128Store((i * rowsOf4 + h) * 16),
         ...op.get(flag),
         ...op.get(acc(i, h)),
         ...op.get(q),
@@ -205,23 +194,42 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
         ...op.v128Or,
         ...op.set(flag),
       );
-  // Appends the block's index to the list without a branch: the store always happens, and the list
-  // grows by one entry only when some score reached its limit.
-  code.push(...op.get(list), ...op.get(block), ...op.i32Store());
-  code.push(...op.get(list), ...op.get(flag), ...op.v128AnyTrue, ...op.i32Const(2), ...op.i32Shl);
-  code.push(...op.i32Add, ...op.set(list), ...bump(block, 1));
-  code.push(...bump(out, scores), ...countDown(blocks), ...op.end, ...op.end);
-  code.push(...op.get(listEnd), ...op.get(list), ...op.i32Store());
+  // Rarely taken: some score in the block reached its limit, so list each one that did.
+  code.push(...op.get(flag), ...op.v128AnyTrue, ...op.if);
+  for (let i = 0; i < queries; i++) for (let h = 0; h < rowsOf4; h++) code.push(...listHits(i, h, acc(i, h)));
+  code.push(...op.end);
+  code.push(...bump(block, 1), ...countDown(blocks), ...op.end, ...op.end);
+  code.push(...op.get(out), ...op.get(list), ...op.i32Store());
   return {
     name: `screen${queries}x${rowsOf4}`,
     locals: [
-      [5, i32],
+      [6, i32],
       [2 + rowsOf4 + queries * rowsOf4, v128],
       [1, i32],
     ],
     code,
   };
+
+  /** Appends (document · Q + i, score) for each lane of accumulator `a` (query i, documents 4h ..) at its limit. */
+  function listHits(i: number, h: number, a: number): number[] {
+    return [
+      ...[...op.get(a), ...op.get(q), ...op.v128Load(i * 16), ...op.i32x4GeS, ...op.i32x4Bitmask],
+      ...[...op.tee(mask), ...op.if, ...op.get(out), ...op.get(a), ...op.v128Store(16), ...op.loop],
+      ...[...op.get(mask), ...op.i32Ctz, ...op.set(lane), ...op.get(list)],
+      // document = block · 4R + 4h + lane
+      ...[...op.get(block), ...op.i32Const(rowsOf4 * 4), ...op.i32Mul, ...op.get(lane), ...op.i32Add],
+      ...[...op.i32Const(4 * h), ...op.i32Add, ...op.i32Const(queries), ...op.i32Mul],
+      ...[...op.i32Const(i), ...op.i32Add, ...op.i32Store(), ...op.get(list)],
+      ...[...op.get(out), ...op.get(lane), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load(16)],
+      ...[...op.i32Store(4), ...bump(list, 8)],
+      ...[...op.get(mask), ...op.get(mask), ...op.i32Const(1), ...op.i32Sub, ...op.i32And, ...op.tee(mask)],
+      ...[...op.brIf(0), ...op.end, ...op.end],
+    ];
+  }
 }
+
+/** Byte offset of the screening kernel's first hit from its `out` address. */
+export const hitsOffset = 32;
 
 /**
  * Queries and 4-document vectors per block of the screening kernel: 4 × 2 keeps 8 accumulators, 2
