@@ -55,8 +55,6 @@ export const op = {
   i32ShrU: [0x76],
   i32Eqz: [0x45],
   i32Ctz: [0x68],
-  i32Or: [0x72],
-  i32GeS: [0x4e],
   i32LtU: [0x49],
   f32Add: [0x92],
   f32Store: [0x38, ...memarg(2, 0)],
