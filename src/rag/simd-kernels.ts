@@ -143,11 +143,11 @@ function interleavedRows(
  * - q: Q limits (int32 splatted to 4 lanes, 16 bytes each), then the queries interleaved by pair: the
  *   int32 at q + 16·Q + (p·Q + i)·4 holds query i's dimensions 2p and 2p + 1, so one load32_splat
  *   gives a vector that multiplies every document lane.
- * - out: the hits, every score that reaches its query's limit, as pairs of int32 from out + 32:
+ * - out: the hits, every score that reaches its query's limit, as pairs of int32 from out + hitsOffset:
  *   (document · Q + query, score), the document counted from the first block (4·R per block), in
- *   order of block, then query, then document; at out the address where the hits end (out + 16 .. 32
- *   is scratch). A block is looked at lane by lane only when some score in it reaches its limit, so
- *   the caller reads only the hits, never the scores that miss.
+ *   order of block, then query, then document; at out the address where the hits end (16 bytes at
+ *   out + laneScratch hold the accumulator being listed). A block is looked at lane by lane only when
+ *   some score in it reaches its limit, so the caller reads only the hits, never the scores that miss.
  */
 function screenKernel(queries: number, rowsOf4: number): KernelSource {
   const [q, m, blocks, pairs, out, j, qp, block, list, mask, lane, splat, flag] = [
@@ -194,7 +194,7 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
         ...op.v128Or,
         ...op.set(flag),
       );
-  // Rarely taken: some score in the block reached its limit, so list each one that did.
+  // Taken only for a block in which some score reached its limit: list each one that did.
   code.push(...op.get(flag), ...op.v128AnyTrue, ...op.if);
   for (let i = 0; i < queries; i++) for (let h = 0; h < rowsOf4; h++) code.push(...listHits(i, h, acc(i, h)));
   code.push(...op.end);
@@ -214,13 +214,20 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   function listHits(i: number, h: number, a: number): number[] {
     return [
       ...[...op.get(a), ...op.get(q), ...op.v128Load(i * 16), ...op.i32x4GeS, ...op.i32x4Bitmask],
-      ...[...op.tee(mask), ...op.if, ...op.get(out), ...op.get(a), ...op.v128Store(16), ...op.loop],
+      ...[...op.tee(mask), ...op.if, ...op.get(out), ...op.get(a), ...op.v128Store(laneScratch), ...op.loop],
       ...[...op.get(mask), ...op.i32Ctz, ...op.set(lane), ...op.get(list)],
       // document = block · 4R + 4h + lane
       ...[...op.get(block), ...op.i32Const(rowsOf4 * 4), ...op.i32Mul, ...op.get(lane), ...op.i32Add],
       ...[...op.i32Const(4 * h), ...op.i32Add, ...op.i32Const(queries), ...op.i32Mul],
       ...[...op.i32Const(i), ...op.i32Add, ...op.i32Store(), ...op.get(list)],
-      ...[...op.get(out), ...op.get(lane), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load(16)],
+      ...[
+        ...op.get(out),
+        ...op.get(lane),
+        ...op.i32Const(2),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.i32Load(laneScratch),
+      ],
       ...[...op.i32Store(4), ...bump(list, 8)],
       ...[...op.get(mask), ...op.get(mask), ...op.i32Const(1), ...op.i32Sub, ...op.i32And, ...op.tee(mask)],
       ...[...op.brIf(0), ...op.end, ...op.end],
@@ -228,8 +235,9 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   }
 }
 
-/** Byte offset of the screening kernel's first hit from its `out` address. */
-export const hitsOffset = 32;
+/** Byte offsets from the screening kernel's `out`: the accumulator whose lanes are being listed, then the hits. */
+const laneScratch = 16;
+export const hitsOffset = laneScratch + 16;
 
 /**
  * Queries and 4-document vectors per block of the screening kernel: 4 × 2 keeps 8 accumulators, 2
