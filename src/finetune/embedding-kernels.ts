@@ -11,11 +11,8 @@ const simd = (code: number, ...rest: number[]) => [0xfd, code, ...rest];
 
 // Encodings beyond the assembler's set (WebAssembly core and SIMD specs).
 const ops = {
-  i32Load: (offset = 0) => [0x28, 2, offset],
   i32Load8U: [0x2d, 0, 0],
   i32Store8: [0x3a, 0, 0],
-  i32Mul: [0x6c],
-  ifThen: [0x04, 0x40],
   f32ConvertI32S: [0xb2],
   f64ConvertI32S: [0xb7],
   f64Div: [0xa3],
@@ -60,7 +57,7 @@ export const header = {
   bytes: 128,
 } as const;
 
-const field = (address: number) => [...op.i32Const(0), ...ops.i32Load(address)];
+const field = (address: number) => [...op.i32Const(0), ...op.i32Load(address)];
 /** Sets a local to the header's i32 field at `address`. */
 const fieldInto = (address: number, local: number) => [...field(address), ...op.set(local)];
 /** Copies local `from` into local `to`. */
@@ -70,7 +67,7 @@ const sum = (a: number, b: number) => [...op.get(a), ...op.get(b), ...op.i32Add]
 /** Reads the i32 at the address in `pointer` into `into` and advances the pointer. */
 const next = (pointer: number, into: number) => [
   ...op.get(pointer),
-  ...ops.i32Load(),
+  ...op.i32Load(),
   ...op.set(into),
   ...bump(pointer, 4),
 ];
@@ -125,9 +122,9 @@ function bagGather(quads: boolean): KernelSource {
         ...repeat(t, [
           ...op.get(base),
           ...op.get(ids),
-          ...ops.i32Load(),
+          ...op.i32Load(),
           ...op.get(rowBytes),
-          ...ops.i32Mul,
+          ...op.i32Mul,
           ...op.i32Add,
           ...op.set(rowPointer),
           ...bump(ids, 4),
@@ -220,7 +217,7 @@ function bagScatter(): KernelSource {
           ...sum(markBase, id),
           ...ops.i32Load8U,
           ...op.i32Eqz,
-          ...ops.ifThen,
+          ...op.if,
           ...sum(markBase, id),
           ...op.i32Const(1),
           ...ops.i32Store8,
@@ -236,7 +233,7 @@ function bagScatter(): KernelSource {
           ...op.get(gradBase),
           ...op.get(id),
           ...op.get(rowBytes),
-          ...ops.i32Mul,
+          ...op.i32Mul,
           ...op.i32Add,
           ...op.set(gradPointer),
           ...move(scaledBase, scaledPointer),
@@ -324,7 +321,7 @@ function lazyAdam(): KernelSource {
         ...ops.i32Store8,
         ...op.get(id),
         ...op.get(rowBytes),
-        ...ops.i32Mul,
+        ...op.i32Mul,
         ...op.set(offset),
         ...at(weights, w),
         ...at(grad, g),
