@@ -1,6 +1,6 @@
 import { groupQueries, QuantisedScreen } from "./quantised-screen.js";
 import { normalised } from "../embeddings/normalise.js";
-import { createSimdKernels, reserveMemory, type SimdKernels } from "./simd-kernels.js";
+import { createSimdKernels, type SimdKernels } from "./simd-kernels.js";
 import { TopK, type ScoredSlot } from "./top-k.js";
 
 /** Documents per kernel call: the scores of one block stay in cache for top-k selection. */
@@ -9,13 +9,14 @@ const docBlock = 4096;
 /**
  * Exact (flat) inner-product search over L2-normalised vectors, so scores are cosine similarities.
  * Vectors live row by row in one contiguous Float32Array (rows padded to a multiple of 4 floats) inside
- * a WebAssembly memory, indexed by document slot; adding appends a row and removing zeroes and masks
- * one, so nothing else is rebuilt. Scores come from 128-bit SIMD dot-product kernels (see
- * simd-kernels.ts) and the top k from a small heap, never a full sort. Batched search screens 4
+ * a WebAssembly memory, indexed by document slot; adding writes a row and removing fills it with NaN
+ * and masks it, so nothing else is rebuilt. A slot without a live document holds NaN, which no
+ * comparison admits, so the kernels never keep it. Scores come from 128-bit SIMD dot-product kernels
+ * (see simd-kernels.ts) and the top k from a small heap, never a full sort. Batched search screens 4
  * queries at a time against int16 codes of the vectors (their coordinates, or a projection on their
- * leading principal directions with a bound for the rest) and rescores the few survivors exactly,
- * in gathered lists with the same float32 arithmetic (quantised-screen.ts), so it returns exactly
- * what one-at-a-time search returns.
+ * leading principal directions with a bound for the rest), kept after the rows in the same memory,
+ * and rescores the few survivors exactly with the same float32 arithmetic (quantised-screen.ts), so
+ * it returns exactly what one-at-a-time search returns.
  */
 export class DenseIndex {
   private readonly stride: number;
@@ -24,9 +25,6 @@ export class DenseIndex {
   private readonly queryOffset = 0;
   private readonly outOffset: number;
   private readonly matrixOffset: number;
-  private view: Float32Array;
-  /** The same memory as int32s (the gathered list of row addresses for the exact kernel). */
-  private ints: Int32Array;
   private alive: Uint8Array;
   private capacity: number;
   private slots = 0;
@@ -37,8 +35,7 @@ export class DenseIndex {
   private readonly rescore = (query: number, slots: Int32Array, listed: number, top: TopK): void => {
     const out = this.outOffset / 4;
     const rowBytes = this.stride * 4;
-    const ints = this.ints;
-    const view = this.view;
+    const { i32: ints, f32: view } = this.kernels.views();
     for (let from = 0; from < listed; from += docBlock) {
       const count = Math.min(docBlock, listed - from);
       for (let r = 0; r < count; r++)
@@ -58,13 +55,32 @@ export class DenseIndex {
     this.outOffset = groupQueries * this.stride * 4;
     this.matrixOffset = this.outOffset + docBlock * 4;
     this.capacity = Math.max(1, capacity);
-    this.kernels = createSimdKernels(this.matrixOffset + this.capacity * this.stride * 4);
-    this.view = new Float32Array(this.kernels.memory.buffer);
-    this.ints = new Int32Array(this.kernels.memory.buffer);
+    this.kernels = createSimdKernels(this.screenBase(this.capacity));
     this.alive = new Uint8Array(this.capacity);
-    this.screen = new QuantisedScreen(dim, (slot) =>
-      this.view.subarray(this.rowStart(slot), this.rowStart(slot) + dim),
-    );
+    this.freeRows(0, this.capacity);
+    const rows = {
+      kernels: this.kernels,
+      rows: this.matrixOffset,
+      rowBytes: this.stride * 4,
+      queries: this.queryOffset,
+      row: (slot: number) => this.view.subarray(this.rowStart(slot), this.rowStart(slot) + dim),
+    };
+    this.screen = new QuantisedScreen(dim, rows, this.screenBase(this.capacity));
+  }
+
+  /** The float32 view of the memory now. */
+  private get view(): Float32Array {
+    return this.kernels.views().f32;
+  }
+
+  /** Where the screen's area starts for `capacity` rows. */
+  private screenBase(capacity: number): number {
+    return Math.ceil((this.matrixOffset + capacity * this.stride * 4) / 16) * 16;
+  }
+
+  /** Fills the rows of slots from .. to with NaN: a slot without a live document never scores. */
+  private freeRows(from: number, to: number): void {
+    this.view.fill(Number.NaN, this.rowStart(from), this.rowStart(to));
   }
 
   /** Number of live vectors. */
@@ -96,6 +112,7 @@ export class DenseIndex {
       throw new RangeError(`vector has ${vector.length} dimensions, index has ${this.dim}`);
     this.ensureCapacity(slot + 1);
     const unit = normalised(vector);
+    this.view.fill(0, this.rowStart(slot), this.rowStart(slot + 1));
     this.view.set(unit, this.rowStart(slot));
     this.screen.set(slot, unit);
     if (this.alive[slot] !== 1) this.docCount++;
@@ -106,13 +123,13 @@ export class DenseIndex {
   /** Removes the vector at `slot`. */
   remove(slot: number): void {
     if (this.alive[slot] !== 1) return;
-    this.view.fill(0, this.rowStart(slot), this.rowStart(slot) + this.stride);
+    this.freeRows(slot, slot + 1);
     this.screen.clear(slot);
     this.alive[slot] = 0;
     this.docCount--;
   }
 
-  /** The stored (normalised) vector at `slot`. */
+  /** The stored (normalised) vector at `slot` (NaN for a slot without a live document). */
   vector(slot: number): Float32Array {
     return this.view.slice(this.rowStart(slot), this.rowStart(slot) + this.dim);
   }
@@ -198,11 +215,8 @@ export class DenseIndex {
     if (slots <= this.capacity) return;
     let next = this.capacity;
     while (next < slots) next *= 2;
-    const memory = this.kernels.memory;
-    if (reserveMemory(memory, this.matrixOffset + next * this.stride * 4)) {
-      this.view = new Float32Array(memory.buffer);
-      this.ints = new Int32Array(memory.buffer);
-    }
+    this.screen.moveTo(this.screenBase(next));
+    this.freeRows(this.capacity, next);
     const alive = new Uint8Array(next);
     alive.set(this.alive);
     this.alive = alive;

@@ -1,25 +1,19 @@
+import { codeScale as scale, control, hitsOffset } from "./exact-rescore-kernel.js";
 import { principalSubspace } from "./principal-subspace.js";
+import { screenAndRescore } from "./rescored-screen.js";
 import {
-  createSimdKernels,
-  hitsOffset,
-  reserveMemory,
-  type SimdKernels,
-  screenQueries,
-  screenRowsOf4,
-} from "./simd-kernels.js";
+  blockDocs,
+  type FloatRows,
+  groupQueries,
+  kernelK,
+  ScreenArea,
+  startingLimits,
+} from "./screen-area.js";
+import { type MemoryViews, type SimdKernels, screenQueries } from "./simd-kernels.js";
 import { TopK } from "./top-k.js";
 
-/** Scale of the int16 codes: a unit vector's components (|x| ≤ 1) become integers within ±32,003. */
-const scale = 32000;
-/** Documents per screening block (4 per int16 vector × screenRowsOf4 vectors). */
-const blockDocs = 4 * screenRowsOf4;
-/** Bytes of int16 codes per kernel call: a chunk stays in L2 while every query tile of a group scans it. */
-const chunkBytes = 256 * 1024;
-/** Queries screened per pass over the documents (tiles of `screenQueries`). */
-export const groupQueries = 32;
-/** Bytes of a tile's limits (one int32 splatted to 4 lanes per query) ahead of its codes. */
-const limitBytes = screenQueries * 16;
-const int32Min = -2147483648;
+export { type FloatRows, groupQueries } from "./screen-area.js";
+
 /** Slack for norms of float32-normalised vectors (1 ± a few ulps) in the error bound. */
 const normSlack = 1.0001;
 /**
@@ -48,8 +42,10 @@ export type ExactRescore = (query: number, slots: Int32Array, count: number, top
 
 /**
  * An int16 copy of the dense index's unit vectors that screens documents for exact top-k search of
- * many queries, in tiles of 4 queries × 8 documents; documents that pass are rescored exactly by the
- * caller, and the exact k-th best score so far sets each query's limit. The codes are either
+ * many queries, in tiles of 4 queries × 8 documents; documents that pass are rescored exactly (in
+ * WebAssembly, or by the caller for coordinate codes and k above 128), and the exact k-th best score
+ * so far sets each query's limit. The codes live in the dense index's memory, after its rows
+ * (ScreenArea). The codes are either
  *  - coordinates: round(32000·x) per dimension, or
  *  - projected (dimensions ≥ 48, once there are 1,024 documents): round(32000·Vx) for an orthonormal
  *    basis V of the h leading principal directions of the documents (h = 15, 31 or 47), then
@@ -66,18 +62,8 @@ export type ExactRescore = (query: number, slots: Int32Array, count: number, top
  * Cauchy–Schwarz |I| ≤ ‖codes_q‖·‖codes_d‖ < 32,020² < 2³¹.
  */
 export class QuantisedScreen {
-  private pairs = 0;
-  private blockBytes = 0;
-  private tileBytes = 0;
-  private chunkBlocks = 0;
-  private outOffset = 0;
-  private matrixOffset = 0;
-  /** Bytes of the screen's hits per block at most (two int32 for each query and document). */
-  private readonly hitBytes = screenQueries * blockDocs * 8;
   private readonly kernels: SimdKernels;
-  private codes: Int16Array;
-  private ints: Int32Array;
-  private capacity = 0;
+  private readonly area: ScreenArea;
   private maxDocError = 0;
   private readonly epsilon: number;
   /** Row-major basis of the projected codes (widestHead × dim), or undefined for coordinates. */
@@ -90,17 +76,17 @@ export class QuantisedScreen {
   /** Per query of a group, the slots that passed the screen in the current chunk (reused: no garbage). */
   private pending: Int32Array[] = [];
 
-  /** `row(slot)` reads a live document's unit vector back (used when the codes are re-encoded). */
+  /** The screen's area starts at byte `base` of the rows' memory (a multiple of 16, after the rows). */
   constructor(
     readonly dim: number,
-    private readonly row: (slot: number) => Float32Array,
+    private readonly floats: FloatRows,
+    base: number,
   ) {
     this.epsilon = (2 * (dim + 8)) / 2 ** 24;
-    this.kernels = createSimdKernels(65536);
-    this.codes = new Int16Array(this.kernels.memory.buffer);
-    this.ints = new Int32Array(this.kernels.memory.buffer);
+    this.kernels = floats.kernels;
     this.scratch = new Float64Array(Math.max(dim, widestHead + 1) + 1);
-    this.layout(dim);
+    this.area = new ScreenArea(this.kernels, base, dim);
+    this.sizePending();
   }
 
   /** "projected" when the codes hold a principal projection, else "coordinates". */
@@ -110,22 +96,29 @@ export class QuantisedScreen {
 
   /** int16 pairs per document in the codes now (8, 16 or 24 projected; ⌈dim/2⌉ coordinates). */
   get codePairs(): number {
-    return this.pairs;
+    return this.area.pairs;
+  }
+
+  /** Moves the screen's memory up to `base` when the rows before it grew (see ScreenArea). */
+  moveTo(base: number): void {
+    this.area.moveTo(base);
   }
 
   /** Stores the int16 codes of a unit vector (or a zero vector) at `slot`. */
   set(slot: number, unit: Float32Array): void {
-    this.ensureCapacity(slot + 1);
+    this.area.ensureCapacity(slot + 1);
     const features = this.scratch;
     const headError = this.features(unit, features);
-    for (let x = 0; x < this.pairs * 2; x++) this.codes[this.codeIndex(slot, x)] = features[x] as number;
+    const codes = this.views.i16;
+    for (let x = 0; x < this.area.pairs * 2; x++) codes[this.area.codeIndex(slot, x)] = features[x] as number;
     this.maxDocError = Math.max(this.maxDocError, headError);
   }
 
   /** Zeroes the codes at `slot` (a removed document scores 0 and must be masked by the caller). */
   clear(slot: number): void {
-    if (slot >= this.capacity) return;
-    for (let x = 0; x < this.pairs * 2; x++) this.codes[this.codeIndex(slot, x)] = 0;
+    if (!this.area.holds(slot)) return;
+    const codes = this.views.i16;
+    for (let x = 0; x < this.area.pairs * 2; x++) codes[this.area.codeIndex(slot, x)] = 0;
   }
 
   /**
@@ -138,7 +131,7 @@ export class QuantisedScreen {
     this.chosenAt = live;
     const sample: Float32Array[] = [];
     const step = Math.max(1, Math.floor(slots / sampleDocs));
-    for (let slot = 0; slot < slots; slot += step) if (alive[slot] === 1) sample.push(this.row(slot));
+    for (let slot = 0; slot < slots; slot += step) if (alive[slot] === 1) sample.push(this.floats.row(slot));
     this.projection = principalSubspace(sample, this.dim, Math.min(widestHead, this.dim - 1));
     this.head = headWidths[0];
     this.reencode(slots, alive, this.head + 1);
@@ -147,9 +140,10 @@ export class QuantisedScreen {
   /**
    * The exact top k of each of up to `groupQueries` unit queries among the live slots, and how many
    * documents were rescored exactly. One screen over the documents; each query's limit is its k-th
-   * best exact score so far (less the error margin), and the documents that reach it are rescored in
-   * one gathered list per query after each chunk, which raises the limit for the next chunk. With
-   * coordinate codes the limit also follows the k-th best integer score (less twice the margin), so
+   * best exact score so far (less the error margin), and the documents that reach it are rescored
+   * after each chunk, which raises the limit for the next chunk: with projected codes (and k ≤ 128) in
+   * WebAssembly, which hands back only the hits that may enter a top k (rescored-screen.ts); else in
+   * one gathered list per query through `rescore`. With coordinate codes the limit also follows the k-th best integer score (less twice the margin), so
    * the first chunks are screened against something before any rescoring. Afterwards the codes widen
    * (a wider principal head, then coordinates) when rescoring cost more than the wider screen would.
    */
@@ -189,11 +183,16 @@ export class QuantisedScreen {
         return squared * seeds.threshold - (margins[i] as number);
       });
     }
+    if (!coordinates && k <= kernelK) {
+      rescored += screenAndRescore(this.area, this.floats, { slots, alive, k, tops, margins, initial });
+      this.widen(slots, alive, rescored / count - 2 * k);
+      return { tops, rescored };
+    }
     this.scan(
       count,
       slots,
       alive,
-      this.pairs,
+      this.area.pairs,
       (i, slot, score, limit) => {
         (pending[i] as Int32Array)[pendingCount[i] as number] = slot;
         pendingCount[i] = (pendingCount[i] as number) + 1;
@@ -225,7 +224,7 @@ export class QuantisedScreen {
    * more pairs per document pay for themselves in documents let through.
    */
   private widen(slots: number, alive: Uint8Array, avoidablePerQuery: number): void {
-    if (this.projection === undefined || rescoreCost * avoidablePerQuery <= this.pairs * slots) return;
+    if (this.projection === undefined || rescoreCost * avoidablePerQuery <= this.area.pairs * slots) return;
     const next = headWidths.find((width) => width > this.head && width < this.dim);
     if (next === undefined) this.reencode(slots, alive, this.dim, true);
     else {
@@ -250,33 +249,28 @@ export class QuantisedScreen {
     chunkDone?: (limits: Float64Array) => void,
     initial?: readonly number[],
   ): void {
-    const tiles = Math.ceil(count / screenQueries);
-    const limits = new Float64Array(tiles * screenQueries).fill(Number.POSITIVE_INFINITY);
-    for (let i = 0; i < count; i++) limits[i] = initial?.[i] ?? Number.NEGATIVE_INFINITY;
-    const screened = Math.min(pairs, this.pairs) | ((this.pairs - Math.min(pairs, this.pairs)) << 16);
-    const blocks = Math.ceil(slots / blockDocs);
-    // The first chunks are short, so the limits tighten before most documents are screened.
-    for (
-      let first = 0, span = 2;
-      first < blocks;
-      first += span, span = Math.min(this.chunkBlocks, span * 4)
-    ) {
-      const chunk = Math.min(span, blocks - first);
-      const matrix = this.matrixOffset + first * this.blockBytes;
-      for (let tile = 0; tile < tiles; tile++) {
-        this.writeLimits(tile, limits);
-        this.kernels.screen(tile * this.tileBytes, matrix, chunk, screened, this.outOffset);
-        const ints = this.ints;
+    const area = this.area;
+    const limits = startingLimits(count, initial);
+    const screened = Math.min(pairs, area.pairs) | ((area.pairs - Math.min(pairs, area.pairs)) << 16);
+    const ints = this.views.i32;
+    const out = area.controlOffset(0);
+    ints[(out + control.regionBytes) / 4] = area.regionBytes;
+    for (const [first, chunk] of area.chunks(slots)) {
+      const matrix = area.matrixOffset + first * area.blockBytes;
+      for (let tile = 0; tile * screenQueries < count; tile++) {
+        area.writeLimits(tile, limits);
+        this.kernels.screen(area.tileOffset(tile), matrix, chunk, screened, out);
         const firstSlot = first * blockDocs;
-        const hitsEnd = (ints[this.outOffset / 4] as number) / 4;
-        for (let at = (this.outOffset + hitsOffset) / 4; at < hitsEnd; at += 2) {
-          const hit = ints[at] as number;
-          const i = tile * screenQueries + (hit % screenQueries);
-          const slot = firstSlot + Math.floor(hit / screenQueries);
-          const score = ints[at + 1] as number;
-          const limit = limits[i] as number;
-          if (score < limit || slot >= slots || alive[slot] !== 1) continue;
-          limits[i] = visit(i, slot, score, limit);
+        for (let lane = 0; lane < screenQueries; lane++) {
+          const i = tile * screenQueries + lane;
+          const end = (ints[(out + control.hitsEnd) / 4 + lane] as number) / 4;
+          for (let at = (out + hitsOffset + lane * area.regionBytes) / 4; at < end; at += 2) {
+            const slot = firstSlot + (ints[at] as number);
+            const score = ints[at + 1] as number;
+            const limit = limits[i] as number;
+            if (score < limit || slot >= slots || alive[slot] !== 1) continue;
+            limits[i] = visit(i, slot, score, limit);
+          }
         }
       }
       chunkDone?.(limits);
@@ -300,27 +294,22 @@ export class QuantisedScreen {
     if (unit === undefined) return 0;
     const projection = this.projection;
     const dim = this.dim;
-    let squaredError = 0;
-    const round = (x: number, exact: number) => {
-      const code = Math.round(exact);
-      squaredError += (code - exact) * (code - exact);
-      out[x] = code;
-    };
     if (projection === undefined) {
-      for (let x = 0; x < dim; x++) round(x, (unit[x] as number) * scale);
-      return Math.sqrt(squaredError);
+      for (let x = 0; x < dim; x++) out[x] = (unit[x] as number) * scale;
+      return roundInPlace(out, dim);
     }
     let norm = 0;
     let head = 0;
     for (let a = 0; a < dim; a++) norm += (unit[a] as number) * (unit[a] as number);
-    for (let h = 0; h < this.head; h++) {
+    for (let h = 0, row = 0; h < this.head; h++, row += dim) {
       let dot = 0;
-      for (let a = 0; a < dim; a++) dot += (projection[h * dim + a] as number) * (unit[a] as number);
+      for (let a = 0; a < dim; a++) dot += (projection[row + a] as number) * (unit[a] as number);
       head += dot * dot;
-      round(h, dot * scale);
+      out[h] = dot * scale;
     }
+    const error = roundInPlace(out, this.head);
     out[this.head] = Math.ceil(scale * (Math.sqrt(Math.max(0, norm - head)) + projectionSlack));
-    return Math.sqrt(squaredError);
+    return error;
   }
 
   /**
@@ -329,10 +318,9 @@ export class QuantisedScreen {
   private writeQuery(i: number, unit: Float32Array | undefined): number {
     const features = this.scratch;
     const queryError = this.features(unit, features);
-    const base = (Math.floor(i / screenQueries) * this.tileBytes + limitBytes) / 2;
-    const lane = i % screenQueries;
-    for (let x = 0; x < this.pairs * 2; x++)
-      this.codes[base + ((x >> 1) * screenQueries + lane) * 2 + (x & 1)] = features[x] as number;
+    const codes = this.views.i16;
+    for (let x = 0; x < this.area.pairs * 2; x++)
+      codes[this.area.queryCodeIndex(i, x)] = features[x] as number;
     const docError = this.maxDocError;
     const rho = this.projection === undefined ? 0 : projectionSlack;
     return (
@@ -343,61 +331,35 @@ export class QuantisedScreen {
     );
   }
 
-  /** Writes the limits of a tile's queries as int32s splatted over 4 lanes (rounded down, clamped to int32). */
-  private writeLimits(tile: number, limits: Float64Array): void {
-    const base = (tile * this.tileBytes) / 4;
-    for (let i = 0; i < screenQueries; i++) {
-      const limit = limits[tile * screenQueries + i] as number;
-      const value = limit === Number.POSITIVE_INFINITY ? 2147483647 : Math.max(int32Min, Math.floor(limit));
-      this.ints.fill(value, base + i * 4, base + i * 4 + 4);
-    }
-  }
-
   /** Re-encodes every live row with codes of `codeDim` entries (back to coordinates when `coordinates`). */
   private reencode(slots: number, alive: Uint8Array, codeDim: number, coordinates = false): void {
     if (coordinates) this.projection = undefined;
-    this.layout(codeDim);
-    this.codes.fill(0, this.matrixOffset / 2);
+    this.area.layout(codeDim);
+    this.sizePending();
+    this.views.i16.fill(0, this.area.matrixOffset / 2);
     this.maxDocError = 0;
-    for (let slot = 0; slot < slots; slot++) if (alive[slot] === 1) this.set(slot, this.row(slot));
+    for (let slot = 0; slot < slots; slot++) if (alive[slot] === 1) this.set(slot, this.floats.row(slot));
   }
 
-  /** Sizes the scratch areas and the code matrix for codes of `codeDim` entries. */
-  private layout(codeDim: number): void {
-    this.pairs = Math.ceil(codeDim / 2);
-    this.blockBytes = this.pairs * screenRowsOf4 * 16;
-    this.tileBytes = align16(limitBytes + this.pairs * screenQueries * 4);
-    this.chunkBlocks = Math.max(1, Math.floor(chunkBytes / this.blockBytes));
-    // A document passes at most once per chunk, so a chunk's documents bound a pending list.
-    this.pending = Array.from({ length: groupQueries }, () => new Int32Array(this.chunkBlocks * blockDocs));
-    this.outOffset = (groupQueries / screenQueries) * this.tileBytes;
-    this.matrixOffset = align16(this.outOffset + hitsOffset + this.chunkBlocks * this.hitBytes);
-    this.reserve(this.capacity);
+  /** A document passes at most once per chunk, so a chunk's documents bound a pending list. */
+  private sizePending(): void {
+    const room = this.area.chunkBlocks * blockDocs;
+    this.pending = Array.from({ length: groupQueries }, () => new Int32Array(room));
   }
 
-  private codeIndex(slot: number, x: number): number {
-    const block = Math.floor(slot / blockDocs);
-    const within = slot % blockDocs;
-    const byte =
-      this.matrixOffset + block * this.blockBytes + (x >> 1) * screenRowsOf4 * 16 + (within >> 2) * 16;
-    return byte / 2 + (within & 3) * 2 + (x & 1);
-  }
-
-  private ensureCapacity(slots: number): void {
-    if (slots <= this.capacity) return;
-    let next = Math.max(blockDocs, this.capacity);
-    while (next < slots) next *= 2;
-    this.reserve(next);
-    this.capacity = next;
-  }
-
-  private reserve(slots: number): void {
-    const memory = this.kernels.memory;
-    if (reserveMemory(memory, this.matrixOffset + Math.ceil(slots / blockDocs) * this.blockBytes)) {
-      this.codes = new Int16Array(memory.buffer);
-      this.ints = new Int32Array(memory.buffer);
-    }
+  private get views(): MemoryViews {
+    return this.kernels.views();
   }
 }
 
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+/** Rounds values[0 .. count) to integers in place; returns the norm of the rounding errors. */
+function roundInPlace(values: Float64Array, count: number): number {
+  let squaredError = 0;
+  for (let x = 0; x < count; x++) {
+    const exact = values[x] as number;
+    const code = Math.round(exact);
+    squaredError += (code - exact) * (code - exact);
+    values[x] = code;
+  }
+  return Math.sqrt(squaredError);
+}

@@ -4,49 +4,21 @@
 // dots1 is the exact kernel: float32 dot products of one query with consecutive rows.
 // i16 kernels score many queries against blocks of int16-quantised documents (i32x4.dot_i16x8_s
 // multiplies and pair-adds 8 lanes per instruction, twice the work of an f32x4 multiply): they
-// screen candidates for batched search, which then rescores the candidates with dots1.
+// screen candidates for batched search, which then rescores the candidates with the same float32
+// arithmetic (dotsList from JavaScript, or rescoreListed in WebAssembly: exact-rescore-kernel.ts).
+import {
+  control,
+  dotLoop,
+  dotStep,
+  hitList,
+  interleaved,
+  laneScratch,
+  laneSum,
+  rescoreListedKernel,
+} from "./exact-rescore-kernel.js";
 import { assembleModule, bump, countDown, type KernelSource, op, valueType } from "./wasm-assembler.js";
 
 const { i32, v128 } = valueType;
-
-/** Pushes the sum of the four lanes of a v128 local as an f32 (lane order 0 + 1 + 2 + 3). */
-const laneSum = (local: number) => [
-  ...op.get(local),
-  ...op.f32x4Lane(0),
-  ...op.get(local),
-  ...op.f32x4Lane(1),
-  ...op.f32Add,
-  ...op.get(local),
-  ...op.f32x4Lane(2),
-  ...op.f32Add,
-  ...op.get(local),
-  ...op.f32x4Lane(3),
-  ...op.f32Add,
-];
-
-/** Adds the product of the quad at local m and the quad at local qp into acc; m advances. */
-const dotStep = (m: number, qp: number, acc: number) => [
-  ...op.get(acc),
-  ...op.get(m),
-  ...op.v128Load(),
-  ...op.get(qp),
-  ...op.v128Load(),
-  ...op.f32x4Mul,
-  ...op.f32x4Add,
-  ...op.set(acc),
-  ...bump(m, 16),
-];
-
-/** Adds ⟨row at local m, query at local qp⟩ over `quads` quads into acc (m and qp advance; j counts). */
-const dotLoop = (m: number, qp: number, j: number, quads: number, acc: number) => [
-  ...op.get(quads),
-  ...op.set(j),
-  ...op.loop,
-  ...dotStep(m, qp, acc),
-  ...bump(qp, 16),
-  ...countDown(j),
-  ...op.end,
-];
 
 /**
  * The exact float32 kernels, four lane accumulators per row summed at the end, so both give the same
@@ -78,7 +50,7 @@ function dotsKernel(gathered: boolean): KernelSource {
     ...dotLoop(m, qp, j, quads, acc),
     ...op.get(store),
     ...laneSum(acc),
-    ...op.f32Store,
+    ...op.f32Store(),
     ...bump(store, 4),
     ...countDown(count),
     ...op.end,
@@ -100,9 +72,6 @@ function dotsKernel(gathered: boolean): KernelSource {
     code,
   };
 }
-
-/** Rows dotsList scores together. */
-const interleaved = 4;
 
 /**
  * dotsList's first part: while `interleaved` or more rows are left in the list, scores that many
@@ -128,7 +97,7 @@ function interleavedRows(
   code.push(...op.get(q), ...op.set(qp), ...op.get(quads), ...op.set(j), ...op.loop);
   for (const r of rows) code.push(...dotStep(row(r), qp, rowAcc(r)));
   code.push(...bump(qp, 16), ...countDown(j), ...op.end);
-  for (const r of rows) code.push(...op.get(list), ...laneSum(rowAcc(r)), ...op.f32Store, ...bump(list, 4));
+  for (const r of rows) code.push(...op.get(list), ...laneSum(rowAcc(r)), ...op.f32Store(), ...bump(list, 4));
   code.push(...op.get(count), ...op.i32Const(interleaved), ...op.i32Sub, ...op.set(count), ...op.br(0));
   code.push(...op.end, ...op.end);
   return code;
@@ -143,27 +112,31 @@ function interleavedRows(
  * - q: Q limits (int32 splatted to 4 lanes, 16 bytes each), then the queries interleaved by pair: the
  *   int32 at q + 16·Q + (p·Q + i)·4 holds query i's dimensions 2p and 2p + 1, so one load32_splat
  *   gives a vector that multiplies every document lane.
- * - out: the hits, every score that reaches its query's limit, as pairs of int32 from out + hitsOffset:
- *   (document · Q + query, score), the document counted from the first block (4·R per block), in
- *   order of block, then query, then document; at out the address where the hits end (16 bytes at
- *   out + laneScratch hold the accumulator being listed). A block is looked at lane by lane only when
- *   some score in it reaches its limit, so the caller reads only the hits, never the scores that miss.
+ * - out: a control block (exact-rescore-kernel.ts), then the hits: every score that reaches its
+ *   query's limit, as pairs of int32 (document, score), the document counted from the first block (4·R
+ *   per block), in one list per query (query i's from out + hitsOffset + i · control.regionBytes, in
+ *   document order), each list's end address at out + control.hitsEnd + 4i. A block is looked at lane
+ *   by lane only when some score in it reaches its limit (16 bytes at out + laneScratch hold the
+ *   accumulator being listed), so the caller reads only the hits, never the scores that miss.
  */
 function screenKernel(queries: number, rowsOf4: number): KernelSource {
-  const [q, m, blocks, pairs, out, j, qp, block, list, mask, lane, splat, flag] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  const [q, m, blocks, pairs, out, j, qp, block, mask, lane, regionBytes, skip] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
   ] as const;
-  const doc = (h: number) => 13 + h;
-  const acc = (i: number, h: number) => 13 + rowsOf4 + i * rowsOf4 + h;
-  const skip = 13 + rowsOf4 + queries * rowsOf4;
+  const list = (i: number) => 12 + i;
+  const splat = 12 + queries;
+  const flag = splat + 1;
+  const doc = (h: number) => flag + 1 + h;
+  const acc = (i: number, h: number) => flag + 1 + rowsOf4 + i * rowsOf4 + h;
   const limits = queries * 16;
   const code: number[] = [
     // pairs = pairs screened | (pairs skipped after them in each block) << 16
     ...[...op.get(pairs), ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(rowsOf4 * 16), ...op.i32Mul],
     ...[...op.set(skip), ...op.get(pairs), ...op.i32Const(0xffff), ...op.i32And, ...op.set(pairs)],
-    ...[...op.get(out), ...op.i32Const(hitsOffset), ...op.i32Add, ...op.set(list)],
-    ...[...op.block, ...op.get(blocks), ...op.i32Eqz, ...op.brIf(0), ...op.loop],
+    ...[...op.get(out), ...op.i32Load(control.regionBytes), ...op.set(regionBytes)],
   ];
+  for (let i = 0; i < queries; i++) code.push(...hitList(out, i, regionBytes), ...op.set(list(i)));
+  code.push(...[...op.block, ...op.get(blocks), ...op.i32Eqz, ...op.brIf(0), ...op.loop]);
   for (let i = 0; i < queries; i++)
     for (let h = 0; h < rowsOf4; h++) code.push(...op.v128Zero, ...op.set(acc(i, h)));
   code.push(...op.get(pairs), ...op.set(j), ...op.get(q), ...op.set(qp), ...op.loop);
@@ -199,27 +172,26 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   for (let i = 0; i < queries; i++) for (let h = 0; h < rowsOf4; h++) code.push(...listHits(i, h, acc(i, h)));
   code.push(...op.end);
   code.push(...bump(block, 1), ...countDown(blocks), ...op.end, ...op.end);
-  code.push(...op.get(out), ...op.get(list), ...op.i32Store());
+  for (let i = 0; i < queries; i++)
+    code.push(...op.get(out), ...op.get(list(i)), ...op.i32Store(control.hitsEnd + 4 * i));
   return {
     name: `screen${queries}x${rowsOf4}`,
     locals: [
-      [6, i32],
+      [7 + queries, i32],
       [2 + rowsOf4 + queries * rowsOf4, v128],
-      [1, i32],
     ],
     code,
   };
 
-  /** Appends (document · Q + i, score) for each lane of accumulator `a` (query i, documents 4h ..) at its limit. */
+  /** Appends (document, score) to query i's list for each lane of accumulator `a` (documents 4h ..) at its limit. */
   function listHits(i: number, h: number, a: number): number[] {
     return [
       ...[...op.get(a), ...op.get(q), ...op.v128Load(i * 16), ...op.i32x4GeS, ...op.i32x4Bitmask],
       ...[...op.tee(mask), ...op.if, ...op.get(out), ...op.get(a), ...op.v128Store(laneScratch), ...op.loop],
-      ...[...op.get(mask), ...op.i32Ctz, ...op.set(lane), ...op.get(list)],
+      ...[...op.get(mask), ...op.i32Ctz, ...op.set(lane), ...op.get(list(i))],
       // document = block · 4R + 4h + lane
       ...[...op.get(block), ...op.i32Const(rowsOf4 * 4), ...op.i32Mul, ...op.get(lane), ...op.i32Add],
-      ...[...op.i32Const(4 * h), ...op.i32Add, ...op.i32Const(queries), ...op.i32Mul],
-      ...[...op.i32Const(i), ...op.i32Add, ...op.i32Store(), ...op.get(list)],
+      ...[...op.i32Const(4 * h), ...op.i32Add, ...op.i32Store(), ...op.get(list(i))],
       ...[
         ...op.get(out),
         ...op.get(lane),
@@ -228,16 +200,12 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
         ...op.i32Add,
         ...op.i32Load(laneScratch),
       ],
-      ...[...op.i32Store(4), ...bump(list, 8)],
+      ...[...op.i32Store(4), ...bump(list(i), 8)],
       ...[...op.get(mask), ...op.get(mask), ...op.i32Const(1), ...op.i32Sub, ...op.i32And, ...op.tee(mask)],
       ...[...op.brIf(0), ...op.end, ...op.end],
     ];
   }
 }
-
-/** Byte offsets from the screening kernel's `out`: the accumulator whose lanes are being listed, then the hits. */
-const laneScratch = 16;
-export const hitsOffset = laneScratch + 16;
 
 /**
  * Queries and 4-document vectors per block of the screening kernel: 4 × 2 keeps 8 accumulators, 2
@@ -265,15 +233,28 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** A kernel: (queries address, matrix address, rows or blocks, quads or pairs per row, output address). */
 export type Kernel = (q: number, m: number, count: number, length: number, out: number) => void;
 
+/** Typed views of a WebAssembly memory's buffer (growing the memory detaches the previous ones). */
+export interface MemoryViews {
+  f32: Float32Array;
+  f64: Float64Array;
+  i32: Int32Array;
+  i16: Int16Array;
+  u8: Uint8Array;
+}
+
 /** The SIMD kernels bound to one WebAssembly memory. */
 export interface SimdKernels {
   memory: WasmMemory;
+  /** Views of the memory as it is now (the same objects until it grows). */
+  views(): MemoryViews;
   /** Exact float32 dot products of one query with consecutive rows. */
   dots1: Kernel;
   /** dots1's products for a list of row addresses, each entry overwritten by its score. */
   dotsList: Kernel;
   /** int16 screening of `screenQueries` queries against blocks of 4·`screenRowsOf4` documents. */
   screen: Kernel;
+  /** The rescoring alone, on the lists of hits a screen left at `out` (rescoreHits). */
+  rescoreListed: Kernel;
 }
 
 /** Grows `memory` to hold at least `bytes`; true when it grew (typed-array views must then be rebuilt). */
@@ -289,14 +270,29 @@ let compiled: object | undefined;
 /** Instantiates the kernels over a fresh memory of `bytes` (rounded up to 64 KiB pages). */
 export function createSimdKernels(bytes: number): SimdKernels {
   const screen = screenKernel(screenQueries, screenRowsOf4);
-  compiled ??= new wasm.Module(assembleModule([dotsKernel(false), dotsKernel(true), screen]));
+  const listed = rescoreListedKernel(screenQueries);
+  compiled ??= new wasm.Module(assembleModule([dotsKernel(false), dotsKernel(true), screen, listed]));
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const instance = new wasm.Instance(compiled, { env: { memory } });
   const exports = instance.exports as Record<string, Kernel>;
+  let views: MemoryViews | undefined;
   return {
     memory,
+    views: () => {
+      const buffer = memory.buffer;
+      if (views?.u8.buffer !== buffer)
+        views = {
+          f32: new Float32Array(buffer),
+          f64: new Float64Array(buffer),
+          i32: new Int32Array(buffer),
+          i16: new Int16Array(buffer),
+          u8: new Uint8Array(buffer),
+        };
+      return views;
+    },
     dots1: exports.dots1 as Kernel,
     dotsList: exports.dotsList as Kernel,
     screen: exports[screen.name] as Kernel,
+    rescoreListed: exports[listed.name] as Kernel,
   };
 }

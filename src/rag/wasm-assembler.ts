@@ -2,7 +2,7 @@
 // arithmetic, structured loops, 128-bit SIMD loads, stores and arithmetic). Kernels are written as
 // arrays of opcodes here, so no toolchain or binary file ships with expbook.
 
-export const valueType = { i32: 0x7f, v128: 0x7b } as const;
+export const valueType = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
 
 /** Unsigned LEB128. */
 export function uleb(value: number): number[] {
@@ -40,7 +40,9 @@ export const op = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   if: [0x04, 0x40],
+  else: [0x05],
   end: [0x0b],
+  select: [0x1b],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   get: (local: number) => [0x20, ...uleb(local)],
@@ -54,10 +56,26 @@ export const op = {
   i32Shl: [0x74],
   i32ShrU: [0x76],
   i32Eqz: [0x45],
+  i32Eq: [0x46],
+  i32GtS: [0x4a],
+  i32GeU: [0x4f],
   i32Ctz: [0x68],
   i32LtU: [0x49],
   f32Add: [0x92],
-  f32Store: [0x38, ...memarg(2, 0)],
+  f32Min: [0x96],
+  f32Eq: [0x5b],
+  f32Gt: [0x5e],
+  f32Ge: [0x60],
+  f32Load: (offset = 0) => [0x2a, ...memarg(2, offset)],
+  f64Load: (offset = 0) => [0x2b, ...memarg(3, offset)],
+  f64PromoteF32: [0xbb],
+  f64Const: (value: number) => [0x44, ...new Uint8Array(Float64Array.of(value).buffer)],
+  f64Mul: [0xa2],
+  f64Sub: [0xa1],
+  f64Floor: [0x9c],
+  /** i32.trunc_sat_f64_s: toward zero, clamped to the int32 range (NaN → 0). */
+  i32TruncSatF64S: [0xfc, 0x02],
+  f32Store: (offset = 0) => [0x38, ...memarg(2, offset)],
   v128Load: (offset = 0) => [...simd(0x00), ...memarg(0, offset)],
   v128Load32Splat: (offset = 0) => [...simd(0x09), ...memarg(2, offset)],
   v128Store: (offset = 0) => [...simd(0x0b), ...memarg(0, offset)],
@@ -69,6 +87,7 @@ export const op = {
   i32Store: (offset = 0) => [0x36, ...memarg(2, offset)],
   i32x4Bitmask: simd(0xa4),
   v128Or: simd(0x50),
+  i32x4Splat: simd(0x11),
   v128AnyTrue: simd(0x53),
   i32x4GeS: simd(0x3f),
   i32x4Add: simd(0xae),

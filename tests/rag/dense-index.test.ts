@@ -223,6 +223,41 @@ test("batched search over projected codes (embedding-like vectors with near-dupl
   }
 });
 
+test("batched search over projected codes skips slots never filled or removed even when every live score is negative, grows the index from a tiny capacity, and keeps k above the WebAssembly rescoring's 128", () => {
+  const rng = createRng(47);
+  const dim = 64;
+  const axes = Array.from({ length: 12 }, () => randomVector(rng, dim));
+  const index = new DenseIndex(dim, 4);
+  const rows: (Float32Array | undefined)[] = [];
+  // Every third slot is left empty; an empty slot must never score (as 0, it would beat every negative score).
+  for (let slot = 0; slot < 4500; slot += 3) {
+    const row = embeddingLike(rng, dim, axes);
+    index.add(slot, row);
+    rows[slot] = row;
+  }
+  const mean = new Float32Array(dim);
+  for (const row of rows)
+    if (row) for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) + (row[j] as number);
+  const queries = [mean.map((x) => -x), ...Array.from({ length: 9 }, () => embeddingLike(rng, dim, axes))];
+  for (const k of [10, 129, 200]) {
+    const batched = index.searchBatch(queries, k);
+    assert.equal(index.batchStats.codes, "projected", `k ${k}: codes`);
+    assert.ok(
+      (batched[0]?.[0]?.score ?? 0) < 0,
+      `k ${k}: the negated mean scores below 0 against every document`,
+    );
+    queries.forEach((query, q) => {
+      assert.deepEqual(batched[q], index.search(query, k), `k ${k} query ${q}`);
+      for (const hit of batched[q] ?? [])
+        assert.notEqual(rows[hit.slot], undefined, `k ${k}: empty slot ${hit.slot}`);
+    });
+    for (let slot = 0; slot < rows.length; slot += 7 * 3) {
+      index.remove(slot);
+      rows[slot] = undefined;
+    }
+  }
+});
+
 test("batched search goes back to coordinate codes when a projection prunes badly (isotropic vectors), with the same exact hits", () => {
   const rng = createRng(51);
   const dim = 80;
