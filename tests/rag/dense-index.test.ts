@@ -223,7 +223,7 @@ test("batched search over projected codes (embedding-like vectors with near-dupl
   }
 });
 
-test("batched search over projected codes skips slots never filled or removed even when every live score is negative, grows the index from a tiny capacity, and keeps k above the WebAssembly rescoring's 128", () => {
+test("batched search over projected codes skips slots never filled or removed even when every live score is negative, grows the index from a tiny capacity and after its codes are fitted, and keeps k above the WebAssembly rescoring's 128", () => {
   const rng = createRng(47);
   const dim = 64;
   const axes = Array.from({ length: 12 }, () => randomVector(rng, dim));
@@ -255,6 +255,10 @@ test("batched search over projected codes skips slots never filled or removed ev
       index.remove(slot);
       rows[slot] = undefined;
     }
+    // A slot past the capacity grows the index after its codes are fitted: the screen's memory moves.
+    const far = 9000 + k;
+    rows[far] = embeddingLike(rng, dim, axes);
+    index.add(far, rows[far] as Float32Array);
   }
 });
 
