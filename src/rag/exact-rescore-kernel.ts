@@ -124,7 +124,7 @@ const controlFields = [
 function rescoreLocals(first: number) {
   const names = [
     ...controlFields,
-    ...["query", "end", "queryRow", "read", "write", "entry", "code", "doc", "qp", "j", "r", "state"],
+    ...["query", "end", "queryRow", "read", "write", "code", "doc", "qp", "j", "r", "state"],
     ...["held", "at", "limit", "rescored"],
   ] as const;
   const index = Object.fromEntries(names.map((name, i) => [name, first + i])) as Record<
@@ -165,39 +165,11 @@ function loadControl(out: number, l: Locals): number[] {
  * After the screen: rescores each query's list of hits (pairs of int32: document from the first block,
  * integer score) and keeps in place only those that may enter its top k, as (document, exact f32
  * score), with the list's new end. `q` is the tile's limits (int32 × 4 per query), `out` the control
- * block. A query's hits are scored `interleaved` at a time against its one float32 row (the last
- * ones again in the spare rows, whose scores go unused); each row's score comes from the same
- * operations in the same order as the exact kernels'.
+ * block. A query's hits are scored `interleaved` at a time against its one float32 row, then the
+ * rest one at a time; each row's score comes from the same operations in the same order as the
+ * exact kernels'.
  */
 function rescoreHits(queries: number, q: number, out: number, l: Locals): number[] {
-  const rows = Array.from({ length: interleaved }, (_, r) => r);
-  const setUp = (r: number) => [
-    // entry = the hit r after read, or the list's last hit when there are fewer
-    ...[...op.get(l.read), ...op.i32Const(8 * r), ...op.i32Add, ...op.tee(l.entry)],
-    ...[
-      ...op.get(l.end),
-      ...op.i32Const(8),
-      ...op.i32Sub,
-      ...op.get(l.entry),
-      ...op.get(l.end),
-      ...op.i32LtU,
-    ],
-    ...[
-      ...op.select,
-      ...op.i32Load(),
-      ...op.get(l.firstDoc),
-      ...op.i32Add,
-      ...op.get(l.rowBytes),
-      ...op.i32Mul,
-    ],
-    ...[
-      ...op.get(l.rows),
-      ...op.i32Add,
-      ...op.set(l.m[r] as number),
-      ...op.v128Zero,
-      ...op.set(l.acc[r] as number),
-    ],
-  ];
   return [
     ...[...op.i32Const(0), ...op.set(l.rescored), ...op.i32Const(0), ...op.set(l.query)],
     ...[...op.block, ...op.loop, ...op.get(l.query), ...op.i32Const(queries), ...op.i32GeU, ...op.brIf(1)],
@@ -207,55 +179,21 @@ function rescoreHits(queries: number, q: number, out: number, l: Locals): number
       ...op.i32Add,
       ...op.get(l.regionBytes),
       ...op.get(l.query),
-      ...op.i32Mul,
-      ...op.i32Add,
-      ...op.tee(l.read),
-      ...op.set(l.write),
     ],
+    ...[...op.i32Mul, ...op.i32Add, ...op.tee(l.read), ...op.set(l.write)],
     ...[...op.get(out), ...op.get(l.query), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add],
     ...[...op.i32Load(control.hitsEnd), ...op.set(l.end)],
+    ...[...op.get(l.queries), ...op.get(l.query), ...op.get(l.rowBytes), ...op.i32Mul, ...op.i32Add],
     ...[
-      ...op.get(l.queries),
-      ...op.get(l.query),
-      ...op.get(l.rowBytes),
-      ...op.i32Mul,
-      ...op.i32Add,
       ...op.set(l.queryRow),
-    ],
-    ...[
       ...op.get(l.states),
       ...op.get(l.query),
       ...op.get(l.stateBytes),
       ...op.i32Mul,
-      ...op.i32Add,
-      ...op.set(l.state),
     ],
-    ...[...op.block, ...op.loop, ...op.get(l.read), ...op.get(l.end), ...op.i32GeU, ...op.brIf(1)],
-    ...rows.flatMap(setUp),
-    ...[...op.get(l.queryRow), ...op.set(l.qp), ...op.get(l.quads), ...op.set(l.j), ...op.loop],
-    ...rows.flatMap((r) => dotStep(l.m[r] as number, l.qp, l.acc[r] as number)),
-    ...[...bump(l.qp, 16), ...countDown(l.j), ...op.end],
-    ...rows.flatMap((r) => [
-      ...op.get(out),
-      ...laneSum(l.acc[r] as number),
-      ...op.f32Store(laneScratch + 4 * r),
-    ]),
-    // Then each of the (up to `interleaved`) hits in turn: kept, and its query's k best updated.
-    ...[
-      ...op.i32Const(0),
-      ...op.set(l.r),
-      ...op.block,
-      ...op.loop,
-      ...op.get(l.r),
-      ...op.i32Const(interleaved),
-    ],
-    ...[...op.i32GeU, ...op.brIf(1), ...op.get(l.read), ...op.get(l.end), ...op.i32GeU, ...op.brIf(1)],
-    ...[...op.get(l.read), ...op.i32Load(), ...op.tee(l.code), ...op.get(l.firstDoc), ...op.i32Add],
-    ...[...op.get(l.slots), ...op.i32LtU, ...op.if],
-    ...[...op.get(out), ...op.get(l.r), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add],
-    ...[...op.f32Load(laneScratch), ...op.set(l.score), ...bump(l.rescored, 1), ...keep(q, l), ...op.end],
-    ...[...bump(l.read, 8), ...bump(l.r, 1), ...op.br(0), ...op.end, ...op.end],
-    ...[...op.br(0), ...op.end, ...op.end],
+    ...[...op.i32Add, ...op.set(l.state)],
+    ...rescoreGroups(interleaved, q, out, l),
+    ...rescoreGroups(1, q, out, l),
     ...[
       ...op.get(out),
       ...op.get(l.query),
@@ -267,6 +205,49 @@ function rescoreHits(queries: number, q: number, out: number, l: Locals): number
     ...[...op.i32Store(control.hitsEnd), ...bump(l.query, 1), ...op.br(0), ...op.end, ...op.end],
     ...[...op.get(out), ...op.get(out), ...op.i32Load(control.rescored), ...op.get(l.rescored), ...op.i32Add],
     ...op.i32Store(control.rescored),
+  ];
+}
+
+/**
+ * While at least n hits are left in the query's list (local `read` to `end`), scores the next n
+ * together (an accumulator each), then keeps each in turn.
+ */
+function rescoreGroups(n: number, q: number, out: number, l: Locals): number[] {
+  const rows = Array.from({ length: n }, (_, r) => r);
+  const m = (r: number) => l.m[r] as number;
+  const acc = (r: number) => l.acc[r] as number;
+  return [
+    ...[...op.block, ...op.loop, ...op.get(l.end), ...op.get(l.read), ...op.i32Sub, ...op.i32Const(8 * n)],
+    ...[...op.i32LtU, ...op.brIf(1)],
+    // row address = rows + (firstDoc + listed document) · rowBytes
+    ...rows.flatMap((r) => [
+      ...[
+        ...op.get(l.read),
+        ...op.i32Load(8 * r),
+        ...op.get(l.firstDoc),
+        ...op.i32Add,
+        ...op.get(l.rowBytes),
+      ],
+      ...[...op.i32Mul, ...op.get(l.rows), ...op.i32Add, ...op.set(m(r)), ...op.v128Zero, ...op.set(acc(r))],
+    ]),
+    ...[...op.get(l.queryRow), ...op.set(l.qp), ...op.get(l.quads), ...op.set(l.j), ...op.loop],
+    ...rows.flatMap((r) => dotStep(m(r), l.qp, acc(r))),
+    ...[...bump(l.qp, 16), ...countDown(l.j), ...op.end],
+    ...rows.flatMap((r) => [...op.get(out), ...laneSum(acc(r)), ...op.f32Store(laneScratch + 4 * r)]),
+    ...[...op.i32Const(0), ...op.set(l.r), ...op.block, ...op.loop, ...op.get(l.r), ...op.i32Const(n)],
+    ...[
+      ...op.i32GeU,
+      ...op.brIf(1),
+      ...op.get(l.read),
+      ...op.i32Load(),
+      ...op.tee(l.code),
+      ...op.get(l.firstDoc),
+    ],
+    ...[...op.i32Add, ...op.get(l.slots), ...op.i32LtU, ...op.if],
+    ...[...op.get(out), ...op.get(l.r), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add],
+    ...[...op.f32Load(laneScratch), ...op.set(l.score), ...bump(l.rescored, 1), ...keep(q, l), ...op.end],
+    ...[...bump(l.read, 8), ...bump(l.r, 1), ...op.br(0), ...op.end, ...op.end],
+    ...[...op.br(0), ...op.end, ...op.end],
   ];
 }
 
