@@ -16,7 +16,6 @@ const ops = {
   f32ConvertI32S: [0xb2],
   f64ConvertI32S: [0xb7],
   f64Div: [0xa3],
-  f64One: [0x44, ...new Uint8Array(new Float64Array([1]).buffer)],
   f32x4Splat: simd(0x13),
   f64x2Splat: simd(0x14),
   load64Splat: (offset: number) => simd(0x0a, 3, offset),
@@ -193,7 +192,7 @@ function bagScatter(): KernelSource {
       ...op.loop,
       ...next(counts, n),
       ...unlessZero(n, [
-        ...ops.f64One,
+        ...op.f64Const(1),
         ...op.get(n),
         ...ops.f64ConvertI32S,
         ...ops.f64Div,

@@ -143,8 +143,9 @@ export class QuantisedScreen {
    * best exact score so far (less the error margin), and the documents that reach it are rescored
    * after each chunk, which raises the limit for the next chunk: with projected codes (and k ≤ 128) in
    * WebAssembly, which hands back only the hits that may enter a top k (rescored-screen.ts); else in
-   * one gathered list per query through `rescore`. With coordinate codes the limit also follows the k-th best integer score (less twice the margin), so
-   * the first chunks are screened against something before any rescoring. Afterwards the codes widen
+   * one gathered list per query through `rescore`. With coordinate codes the limit also follows the
+   * k-th best integer score (less twice the margin), so the first chunks are screened against
+   * something before any rescoring. Afterwards the codes widen
    * (a wider principal head, then coordinates) when rescoring cost more than the wider screen would.
    */
   searchGroup(

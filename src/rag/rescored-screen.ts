@@ -1,5 +1,5 @@
 import { control, hitsOffset } from "./exact-rescore-kernel.js";
-import { blockDocs, type FloatRows, type ScreenArea, startingLimits } from "./screen-area.js";
+import { blockDocs, type FloatRows, type ScreenArea, startingLimits, stateBytes } from "./screen-area.js";
 import { screenQueries } from "./simd-kernels.js";
 import type { TopK } from "./top-k.js";
 
@@ -47,7 +47,7 @@ export function screenAndRescore(area: ScreenArea, floats: FloatRows, group: Res
       ["queries", floats.queries + tile * screenQueries * rowBytes],
       ["states", area.queryState(tile * screenQueries)],
       ["k", k],
-      ["stateBytes", area.queryState(1) - area.queryState(0)],
+      ["stateBytes", stateBytes],
       ["regionBytes", area.regionBytes],
     ];
     for (const [field, value] of fields) i32[controlOf(tile) + control[field] / 4] = value;

@@ -42,7 +42,6 @@ export const op = {
   if: [0x04, 0x40],
   else: [0x05],
   end: [0x0b],
-  select: [0x1b],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   get: (local: number) => [0x20, ...uleb(local)],
