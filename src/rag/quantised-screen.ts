@@ -73,6 +73,8 @@ export class QuantisedScreen {
   /** Live documents when the codes' basis was last chosen (0: never). */
   private chosenAt = 0;
   private readonly scratch: Float64Array;
+  /** Float32 quads per row, and float64 quads per row of the basis in the screen's area. */
+  private readonly basisQuads: number;
   /** Per query of a group, the slots that passed the screen in the current chunk (reused: no garbage). */
   private pending: Int32Array[] = [];
 
@@ -85,7 +87,8 @@ export class QuantisedScreen {
     this.epsilon = (2 * (dim + 8)) / 2 ** 24;
     this.kernels = floats.kernels;
     this.scratch = new Float64Array(Math.max(dim, widestHead + 1) + 1);
-    this.area = new ScreenArea(this.kernels, base, dim);
+    this.basisQuads = floats.rowBytes / 16;
+    this.area = new ScreenArea(this.kernels, base, dim, (widestHead * this.basisQuads * 4 + widestHead) * 8);
     this.sizePending();
   }
 
@@ -108,7 +111,7 @@ export class QuantisedScreen {
   set(slot: number, unit: Float32Array): void {
     this.area.ensureCapacity(slot + 1);
     const features = this.scratch;
-    const headError = this.features(unit, features);
+    const headError = this.features(unit, this.floats.rows + slot * this.floats.rowBytes, features);
     const codes = this.views.i16;
     for (let x = 0; x < this.area.pairs * 2; x++) codes[this.area.codeIndex(slot, x)] = features[x] as number;
     this.maxDocError = Math.max(this.maxDocError, headError);
@@ -133,6 +136,7 @@ export class QuantisedScreen {
     const step = Math.max(1, Math.floor(slots / sampleDocs));
     for (let slot = 0; slot < slots; slot += step) if (alive[slot] === 1) sample.push(this.floats.row(slot));
     this.projection = principalSubspace(sample, this.dim, Math.min(widestHead, this.dim - 1));
+    this.writeBasis(this.projection);
     this.head = headWidths[0];
     this.reencode(slots, alive, this.head + 1);
   }
@@ -286,11 +290,22 @@ export class QuantisedScreen {
     return margins;
   }
 
+  /** Copies the projection's rows into the screen's area, each zero-padded to the rows' quads. */
+  private writeBasis(projection: Float64Array): void {
+    const { f64 } = this.views;
+    const start = this.area.basisOffset / 8;
+    const width = this.basisQuads * 4;
+    f64.fill(0, start, start + widestHead * width);
+    for (let h = 0; h < projection.length / this.dim; h++)
+      f64.set(projection.subarray(h * this.dim, (h + 1) * this.dim), start + h * width);
+  }
+
   /**
    * The codes of a unit vector (or a zero vector) into `out` (2·pairs entries, zero-padded); returns
    * the rounding error ‖e‖ of the head codes (the tail norm's code is rounded up, an upper bound).
+   * `address` is where the vector is in the rows' memory (for the projection kernel).
    */
-  private features(unit: Float32Array | undefined, out: Float64Array): number {
+  private features(unit: Float32Array | undefined, address: number, out: Float64Array): number {
     out.fill(0);
     if (unit === undefined) return 0;
     const projection = this.projection;
@@ -302,8 +317,11 @@ export class QuantisedScreen {
     let head = 0;
     let norm = 0;
     for (let a = 0; a < dim; a++) norm += (unit[a] as number) * (unit[a] as number);
+    const projections = this.area.basisOffset + widestHead * this.basisQuads * 32;
+    this.kernels.project(this.area.basisOffset, address, this.head, this.basisQuads, projections);
+    const f64 = this.views.f64;
     for (let h = 0; h < this.head; h++) {
-      const projected = dot(projection, unit, h * dim, dim);
+      const projected = f64[projections / 8 + h] as number;
       head += projected * projected;
       out[h] = projected * scale;
     }
@@ -317,7 +335,7 @@ export class QuantisedScreen {
    */
   private writeQuery(i: number, unit: Float32Array | undefined): number {
     const features = this.scratch;
-    const queryError = this.features(unit, features);
+    const queryError = this.features(unit, this.floats.queries + i * this.floats.rowBytes, features);
     const codes = this.views.i16;
     for (let x = 0; x < this.area.pairs * 2; x++)
       codes[this.area.queryCodeIndex(i, x)] = features[x] as number;
@@ -362,24 +380,4 @@ function roundInPlace(values: Float64Array, count: number): number {
     values[x] = code;
   }
   return Math.sqrt(squaredError);
-}
-
-/**
- * ⟨a[offset .. offset + n), b[0 .. n)⟩ in float64, with four partial sums so the additions do not wait
- * on each other (projecting a query on 47 directions is otherwise bound by their latency).
- */
-function dot(a: Float64Array, b: Float32Array, offset: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let x = 0;
-  for (; x + 4 <= n; x += 4) {
-    s0 += (a[offset + x] as number) * (b[x] as number);
-    s1 += (a[offset + x + 1] as number) * (b[x + 1] as number);
-    s2 += (a[offset + x + 2] as number) * (b[x + 2] as number);
-    s3 += (a[offset + x + 3] as number) * (b[x + 3] as number);
-  }
-  for (; x < n; x++) s0 += (a[offset + x] as number) * (b[x] as number);
-  return s0 + s1 + (s2 + s3);
 }

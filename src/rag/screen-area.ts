@@ -33,6 +33,8 @@ const tiles = groupQueries / screenQueries;
 /**
  * Where a quantised screen keeps its parts in the WebAssembly memory it shares with the dense index's
  * float32 rows, from `base` (after the rows) on:
+ *  - `basisBytes` for the codes' projection basis and the projections of one vector (first: its place
+ *    does not depend on the codes' width);
  *  - per tile of 4 queries, their limits and query codes;
  *  - per tile, the kernels' control block and the lists of hits (one per query, room for a chunk);
  *  - per query of a group, its state for the rescoring in WebAssembly (exact-rescore-kernel.ts);
@@ -49,6 +51,10 @@ export class ScreenArea {
   private tileBytes = 0;
   private outOffset = 0;
   private stateOffset = 0;
+  /** Address of the `basisBytes` the codes' projection uses (the area's start). */
+  get basisOffset(): number {
+    return this.base;
+  }
   /** Address of the first block of codes. */
   matrixOffset = 0;
   /** Documents the codes have room for. */
@@ -58,6 +64,7 @@ export class ScreenArea {
     private readonly kernels: SimdKernels,
     private base: number,
     codeDim: number,
+    private readonly basisBytes: number,
   ) {
     this.layout(codeDim);
   }
@@ -112,7 +119,7 @@ export class ScreenArea {
 
   /** Address of a tile's limits and query codes (the kernels' `q`). */
   tileOffset(tile: number): number {
-    return this.base + tile * this.tileBytes;
+    return this.base + align16(this.basisBytes) + tile * this.tileBytes;
   }
 
   /** Address of a tile's control block (the kernels' `out`), its lists of hits after it. */
@@ -156,7 +163,7 @@ export class ScreenArea {
   }
 
   private place(): void {
-    this.outOffset = this.base + tiles * this.tileBytes;
+    this.outOffset = this.tileOffset(tiles);
     this.stateOffset = this.outOffset + tiles * this.outBytes;
     this.matrixOffset = align16(this.stateOffset + groupQueries * stateBytes);
   }

@@ -16,6 +16,7 @@ import {
   laneSum,
   rescoreListedKernel,
 } from "./exact-rescore-kernel.js";
+import { projectionKernel } from "./projection-kernel.js";
 import { assembleModule, bump, countDown, type KernelSource, op, valueType } from "./wasm-assembler.js";
 
 const { i32, v128 } = valueType;
@@ -255,6 +256,8 @@ export interface SimdKernels {
   screen: Kernel;
   /** The rescoring alone, on the lists of hits a screen left at `out` (rescoreHits). */
   rescoreListed: Kernel;
+  /** float64 projections of a float32 row on a basis (projection-kernel.ts). */
+  project: Kernel;
 }
 
 /** Grows `memory` to hold at least `bytes`; true when it grew (typed-array views must then be rebuilt). */
@@ -271,7 +274,9 @@ let compiled: object | undefined;
 export function createSimdKernels(bytes: number): SimdKernels {
   const screen = screenKernel(screenQueries, screenRowsOf4);
   const listed = rescoreListedKernel(screenQueries);
-  compiled ??= new wasm.Module(assembleModule([dotsKernel(false), dotsKernel(true), screen, listed]));
+  const project = projectionKernel();
+  const kernels = [dotsKernel(false), dotsKernel(true), screen, listed, project];
+  compiled ??= new wasm.Module(assembleModule(kernels));
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const instance = new wasm.Instance(compiled, { env: { memory } });
   const exports = instance.exports as Record<string, Kernel>;
@@ -294,5 +299,6 @@ export function createSimdKernels(bytes: number): SimdKernels {
     dotsList: exports.dotsList as Kernel,
     screen: exports[screen.name] as Kernel,
     rescoreListed: exports[listed.name] as Kernel,
+    project: exports[project.name] as Kernel,
   };
 }

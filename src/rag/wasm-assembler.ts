@@ -91,6 +91,13 @@ export const op = {
   i32x4GeS: simd(0x3f),
   i32x4Add: simd(0xae),
   i32x4DotI16x8: simd(0xba),
+  v128Load64Zero: (offset = 0) => [...simd(0x5d), ...memarg(3, offset)],
+  f64x2PromoteLowF32x4: simd(0x5f),
+  f64x2Add: simd(0xf0),
+  f64x2Mul: simd(0xf2),
+  f64x2Lane: (lane: number) => [...simd(0x21), lane],
+  f64Add: [0xa0],
+  f64Store: (offset = 0) => [0x39, ...memarg(3, offset)],
 };
 
 /** Adds `bytes` to an i32 local. */
