@@ -5,7 +5,7 @@
 // goes back to JavaScript unless it may enter the top k.
 import { bump, countDown, type KernelSource, op, valueType } from "./wasm-assembler.js";
 
-const { i32, f32, v128 } = valueType;
+const { i32, i64, f32, v128 } = valueType;
 
 /** Scale of the screen's int16 codes: a unit vector's components (|x| ≤ 1) become integers within ±32,003. */
 export const codeScale = 32000;
@@ -125,7 +125,7 @@ function rescoreLocals(first: number) {
   const names = [
     ...controlFields,
     ...["query", "end", "queryRow", "read", "write", "code", "doc", "qp", "j", "r", "state"],
-    ...["held", "at", "limit", "rescored"],
+    ...["held", "at", "limit", "rescored", "next", "prev"],
   ] as const;
   const index = Object.fromEntries(names.map((name, i) => [name, first + i])) as Record<
     (typeof names)[number],
@@ -136,16 +136,19 @@ function rescoreLocals(first: number) {
   const score = first + names.length + interleaved;
   const least = score + 1;
   const acc = rows.map((r) => score + 2 + r);
+  const hit = score + 2 + interleaved;
   return {
     ...index,
     m,
     score,
     least,
     acc,
+    hit,
     declarations: [
       [names.length + interleaved, i32],
       [2, f32],
       [interleaved, v128],
+      [1, i64],
     ] as [number, number][],
   };
 }
@@ -165,9 +168,10 @@ function loadControl(out: number, l: Locals): number[] {
  * After the screen: rescores each query's list of hits (pairs of int32: document from the first block,
  * integer score) and keeps in place only those that may enter its top k, as (document, exact f32
  * score), with the list's new end. `q` is the tile's limits (int32 × 4 per query), `out` the control
- * block. A query's hits are scored `interleaved` at a time against its one float32 row, then the
- * rest one at a time; each row's score comes from the same operations in the same order as the
- * exact kernels'.
+ * block. A query's hits are scored `interleaved` at a time against its one float32 row, then one at a
+ * time; each row's score comes from the same operations in the same order as the exact kernels'. The
+ * query's limit rises with its k-th best exact score, and a hit whose integer score falls below it
+ * before it is scored is dropped: it cannot enter the top k.
  */
 function rescoreHits(queries: number, q: number, out: number, l: Locals): number[] {
   return [
@@ -208,17 +212,26 @@ function rescoreHits(queries: number, q: number, out: number, l: Locals): number
   ];
 }
 
+/** Pushes 1 when the integer score of the hit at `read` + 8·index is below the query's limit. */
+const belowLimit = (q: number, l: Locals, index: number) => [
+  ...[...op.get(l.read), ...op.i32Load(8 * index + 4), ...op.get(q), ...op.get(l.query), ...op.i32Const(4)],
+  ...[...op.i32Shl, ...op.i32Add, ...op.i32Load(), ...op.i32LtS],
+];
+
 /**
- * While at least n hits are left in the query's list (local `read` to `end`), scores the next n
- * together (an accumulator each), then keeps each in turn.
+ * While at least n hits are left in the query's list (local `read` to `end`), drops those at its front
+ * whose integer score is below the query's limit, then scores the next n together (an accumulator
+ * each) and keeps each in turn.
  */
 function rescoreGroups(n: number, q: number, out: number, l: Locals): number[] {
   const rows = Array.from({ length: n }, (_, r) => r);
   const m = (r: number) => l.m[r] as number;
   const acc = (r: number) => l.acc[r] as number;
   return [
-    ...[...op.block, ...op.loop, ...op.get(l.end), ...op.get(l.read), ...op.i32Sub, ...op.i32Const(8 * n)],
-    ...[...op.i32LtU, ...op.brIf(1)],
+    ...[...op.block, ...op.loop, ...op.block, ...op.loop],
+    ...[...op.get(l.read), ...op.get(l.end), ...op.i32GeU, ...op.brIf(1)],
+    ...[...belowLimit(q, l, 0), ...op.i32Eqz, ...op.brIf(1), ...bump(l.read, 8), ...op.br(0), ...op.end, ...op.end],
+    ...[...op.get(l.end), ...op.get(l.read), ...op.i32Sub, ...op.i32Const(8 * n), ...op.i32LtU, ...op.brIf(1)],
     // row address = rows + (firstDoc + listed document) · rowBytes
     ...rows.flatMap((r) => [
       ...[
