@@ -5,7 +5,7 @@
 // goes back to JavaScript unless it may enter the top k.
 import { bump, countDown, type KernelSource, op, valueType } from "./wasm-assembler.js";
 
-const { i32, i64, f32, v128 } = valueType;
+const { i32, f32, v128 } = valueType;
 
 /** Scale of the screen's int16 codes: a unit vector's components (|x| ≤ 1) become integers within ±32,003. */
 export const codeScale = 32000;
@@ -125,7 +125,7 @@ function rescoreLocals(first: number) {
   const names = [
     ...controlFields,
     ...["query", "end", "queryRow", "read", "write", "code", "doc", "qp", "j", "r", "state"],
-    ...["held", "at", "limit", "rescored", "next", "prev"],
+    ...["held", "at", "limit", "rescored"],
   ] as const;
   const index = Object.fromEntries(names.map((name, i) => [name, first + i])) as Record<
     (typeof names)[number],
@@ -136,19 +136,16 @@ function rescoreLocals(first: number) {
   const score = first + names.length + interleaved;
   const least = score + 1;
   const acc = rows.map((r) => score + 2 + r);
-  const hit = score + 2 + interleaved;
   return {
     ...index,
     m,
     score,
     least,
     acc,
-    hit,
     declarations: [
       [names.length + interleaved, i32],
       [2, f32],
       [interleaved, v128],
-      [1, i64],
     ] as [number, number][],
   };
 }
@@ -212,10 +209,12 @@ function rescoreHits(queries: number, q: number, out: number, l: Locals): number
   ];
 }
 
-/** Pushes 1 when the integer score of the hit at `read` + 8·index is below the query's limit. */
-const belowLimit = (q: number, l: Locals, index: number) => [
-  ...[...op.get(l.read), ...op.i32Load(8 * index + 4), ...op.get(q), ...op.get(l.query), ...op.i32Const(4)],
-  ...[...op.i32Shl, ...op.i32Add, ...op.i32Load(), ...op.i32LtS],
+/** Moves `read` past the hits whose integer score is below the query's limit (int32 at q + 16·query). */
+const dropBelowLimit = (q: number, l: Locals) => [
+  ...[...op.block, ...op.loop, ...op.get(l.read), ...op.get(l.end), ...op.i32GeU, ...op.brIf(1)],
+  ...[...op.get(l.read), ...op.i32Load(4), ...op.get(q), ...op.get(l.query), ...op.i32Const(4), ...op.i32Shl],
+  ...[...op.i32Add, ...op.i32Load(), ...op.i32GeS, ...op.brIf(1), ...bump(l.read, 8), ...op.br(0)],
+  ...[...op.end, ...op.end],
 ];
 
 /**
@@ -228,10 +227,9 @@ function rescoreGroups(n: number, q: number, out: number, l: Locals): number[] {
   const m = (r: number) => l.m[r] as number;
   const acc = (r: number) => l.acc[r] as number;
   return [
-    ...[...op.block, ...op.loop, ...op.block, ...op.loop],
-    ...[...op.get(l.read), ...op.get(l.end), ...op.i32GeU, ...op.brIf(1)],
-    ...[...belowLimit(q, l, 0), ...op.i32Eqz, ...op.brIf(1), ...bump(l.read, 8), ...op.br(0), ...op.end, ...op.end],
-    ...[...op.get(l.end), ...op.get(l.read), ...op.i32Sub, ...op.i32Const(8 * n), ...op.i32LtU, ...op.brIf(1)],
+    ...[...op.block, ...op.loop, ...dropBelowLimit(q, l)],
+    ...[...op.get(l.end), ...op.get(l.read), ...op.i32Sub, ...op.i32Const(8 * n), ...op.i32LtU],
+    ...op.brIf(1),
     // row address = rows + (firstDoc + listed document) · rowBytes
     ...rows.flatMap((r) => [
       ...[

@@ -2,7 +2,7 @@
 // arithmetic, structured loops, 128-bit SIMD loads, stores and arithmetic). Kernels are written as
 // arrays of opcodes here, so no toolchain or binary file ships with expbook.
 
-export const valueType = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
+export const valueType = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
 
 /** Unsigned LEB128. */
 export function uleb(value: number): number[] {
@@ -57,9 +57,7 @@ export const op = {
   i32Eqz: [0x45],
   i32Eq: [0x46],
   i32GtS: [0x4a],
-  i32LtS: [0x48],
-  i32LeU: [0x4d],
-  i64GeS: [0x59],
+  i32GeS: [0x4e],
   i32GeU: [0x4f],
   i32Ctz: [0x68],
   i32LtU: [0x49],
@@ -86,8 +84,6 @@ export const op = {
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
   i32Load: (offset = 0) => [0x28, ...memarg(2, offset)],
-  i64Load: (offset = 0) => [0x29, ...memarg(3, offset)],
-  i64Store: (offset = 0) => [0x37, ...memarg(3, offset)],
   i32Store: (offset = 0) => [0x36, ...memarg(2, offset)],
   i32x4Bitmask: simd(0xa4),
   v128Or: simd(0x50),
