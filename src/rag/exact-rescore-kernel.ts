@@ -102,7 +102,7 @@ export const interleaved = 4;
 
 /**
  * rescoreListed(q, _, _, _, out): rescores the lists of hits a screen of Q queries left at `out` (see
- * rescoreHits), with q the tile's limits.
+ * rescoreHits), with q the tile's bars (ScreenArea.writeLimits).
  */
 export function rescoreListedKernel(queries: number): KernelSource {
   const [q, out] = [0, 4] as const;
@@ -164,7 +164,7 @@ function loadControl(out: number, l: Locals): number[] {
 /**
  * After the screen: rescores each query's list of hits (pairs of int32: document from the first block,
  * integer score) and keeps in place only those that may enter its top k, as (document, exact f32
- * score), with the list's new end. `q` is the tile's limits (int32 × 4 per query), `out` the control
+ * score), with the list's new end. `q` is the tile's bars (int32 × 4 per query), `out` the control
  * block. A query's hits are scored `interleaved` at a time against its one float32 row, then one at a
  * time; each row's score comes from the same operations in the same order as the exact kernels'. The
  * query's limit rises with its k-th best exact score, and a hit whose integer score falls below it
@@ -209,11 +209,11 @@ function rescoreHits(queries: number, q: number, out: number, l: Locals): number
   ];
 }
 
-/** Moves `read` past the hits whose integer score is below the query's limit (int32 at q + 16·query). */
+/** Moves `read` past the hits whose integer score is not above the query's bar (int32 at q + 16·query). */
 const dropBelowLimit = (q: number, l: Locals) => [
   ...[...op.block, ...op.loop, ...op.get(l.read), ...op.get(l.end), ...op.i32GeU, ...op.brIf(1)],
   ...[...op.get(l.read), ...op.i32Load(4), ...op.get(q), ...op.get(l.query), ...op.i32Const(4), ...op.i32Shl],
-  ...[...op.i32Add, ...op.i32Load(), ...op.i32GeS, ...op.brIf(1), ...bump(l.read, 8), ...op.br(0)],
+  ...[...op.i32Add, ...op.i32Load(), ...op.i32GtS, ...op.brIf(1), ...bump(l.read, 8), ...op.br(0)],
   ...[...op.end, ...op.end],
 ];
 
@@ -318,8 +318,9 @@ const replaceLeast = (l: Locals) => [
 ];
 
 /**
- * Sets the state's least to the least of its k best, and the query's limit (int32 × 4 at q + 16·query)
- * to ⌊least · 32000² − margin⌋ when that is higher: what the screen's bound allows.
+ * Sets the state's least to the least of its k best, and the query's bar (int32 × 4 at q + 16·query)
+ * to ⌊least · 32000² − margin⌋ − 1 when that is higher: the screen's bound lets through only the
+ * scores above it (its limit less one, in float64 so the least bar saturates instead of wrapping).
  */
 const raiseLimit = (q: number, l: Locals) => [
   ...[...op.get(l.state), ...op.f32Load(stateHeader), ...op.set(l.least), ...op.i32Const(1), ...op.set(l.at)],
@@ -339,6 +340,8 @@ const raiseLimit = (q: number, l: Locals) => [
     ...op.f64Load(0),
     ...op.f64Sub,
     ...op.f64Floor,
+    ...op.f64Const(1),
+    ...op.f64Sub,
     ...op.i32TruncSatF64S,
     ...op.set(l.limit),
   ],

@@ -132,13 +132,17 @@ export class ScreenArea {
     return this.stateOffset + i * stateBytes;
   }
 
-  /** Writes the limits of a tile's queries as int32s splatted over 4 lanes (rounded down, clamped to int32). */
+  /**
+   * Writes the limits of a tile's queries as the kernels' bars, int32s splatted over 4 lanes: the
+   * largest integer score below the limit (⌊limit⌋ − 1, clamped to int32), so an integer score reaches
+   * the limit when it is above the bar (one compare instruction where ≥ takes two).
+   */
   writeLimits(tile: number, limits: Float64Array): void {
     const base = this.tileOffset(tile) / 4;
     const ints = this.kernels.views().i32;
     for (let i = 0; i < screenQueries; i++) {
       const limit = limits[tile * screenQueries + i] as number;
-      const value = limit === Number.POSITIVE_INFINITY ? int32Max : Math.max(int32Min, Math.floor(limit));
+      const value = Math.min(int32Max, Math.max(int32Min, Math.floor(limit) - 1));
       ints.fill(value, base + i * 4, base + i * 4 + 4);
     }
   }

@@ -110,7 +110,8 @@ function interleavedRows(
  * how many more each block stores after them (skipped: a screen on a prefix of wider codes).
  * - Documents: blocks of 4·R at m; for each pair of dimensions p, R vectors of 8 int16 (document lane
  *   l of vector h holds dimensions 2p and 2p + 1 of document 4h + l).
- * - q: Q limits (int32 splatted to 4 lanes, 16 bytes each), then the queries interleaved by pair: the
+ * - q: Q bars (int32 splatted to 4 lanes, 16 bytes each: a score reaches its query's limit when it is
+ *   above the bar, the limit less one; see ScreenArea.writeLimits), then the queries interleaved by pair: the
  *   int32 at q + 16·Q + (p·Q + i)·4 holds query i's dimensions 2p and 2p + 1, so one load32_splat
  *   gives a vector that multiplies every document lane.
  * - out: a control block (exact-rescore-kernel.ts), then the hits: every score that reaches its
@@ -156,18 +157,13 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   }
   code.push(...bump(m, rowsOf4 * 16), ...bump(qp, queries * 4), ...countDown(j), ...op.end);
   code.push(...op.get(m), ...op.get(skip), ...op.i32Add, ...op.set(m));
+  // flag: the lanes in which some query's best score over the block's rows is above its bar.
   code.push(...op.v128Zero, ...op.set(flag));
-  for (let i = 0; i < queries; i++)
-    for (let h = 0; h < rowsOf4; h++)
-      code.push(
-        ...op.get(flag),
-        ...op.get(acc(i, h)),
-        ...op.get(q),
-        ...op.v128Load(i * 16),
-        ...op.i32x4GeS,
-        ...op.v128Or,
-        ...op.set(flag),
-      );
+  for (let i = 0; i < queries; i++) {
+    code.push(...op.get(flag), ...op.get(acc(i, 0)));
+    for (let h = 1; h < rowsOf4; h++) code.push(...op.get(acc(i, h)), ...op.i32x4MaxS);
+    code.push(...op.get(q), ...op.v128Load(i * 16), ...op.i32x4GtS, ...op.v128Or, ...op.set(flag));
+  }
   // Taken only for a block in which some score reached its limit: list each one that did.
   code.push(...op.get(flag), ...op.v128AnyTrue, ...op.if);
   for (let i = 0; i < queries; i++) for (let h = 0; h < rowsOf4; h++) code.push(...listHits(i, h, acc(i, h)));
@@ -187,7 +183,7 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   /** Appends (document, score) to query i's list for each lane of accumulator `a` (documents 4h ..) at its limit. */
   function listHits(i: number, h: number, a: number): number[] {
     return [
-      ...[...op.get(a), ...op.get(q), ...op.v128Load(i * 16), ...op.i32x4GeS, ...op.i32x4Bitmask],
+      ...[...op.get(a), ...op.get(q), ...op.v128Load(i * 16), ...op.i32x4GtS, ...op.i32x4Bitmask],
       ...[...op.tee(mask), ...op.if, ...op.get(out), ...op.get(a), ...op.v128Store(laneScratch), ...op.loop],
       ...[...op.get(mask), ...op.i32Ctz, ...op.set(lane), ...op.get(list(i))],
       // document = block · 4R + 4h + lane
