@@ -141,7 +141,9 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   code.push(...[...op.block, ...op.get(blocks), ...op.i32Eqz, ...op.brIf(0), ...op.loop]);
   for (let i = 0; i < queries; i++)
     for (let h = 0; h < rowsOf4; h++) code.push(...op.v128Zero, ...op.set(acc(i, h)));
-  code.push(...op.get(pairs), ...op.set(j), ...op.get(q), ...op.set(qp), ...op.loop);
+  // j: the address after the block's pairs; m and qp are the loop's only induction variables.
+  code.push(...op.get(m), ...op.get(pairs), ...op.i32Const(rowsOf4 * 16), ...op.i32Mul, ...op.i32Add);
+  code.push(...op.set(j), ...op.get(q), ...op.set(qp), ...op.loop);
   for (let h = 0; h < rowsOf4; h++) code.push(...op.get(m), ...op.v128Load(h * 16), ...op.set(doc(h)));
   for (let i = 0; i < queries; i++) {
     code.push(...op.get(qp), ...op.v128Load32Splat(limits + i * 4), ...op.set(splat));
@@ -155,8 +157,8 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
         ...op.set(acc(i, h)),
       );
   }
-  code.push(...bump(m, rowsOf4 * 16), ...bump(qp, queries * 4), ...countDown(j), ...op.end);
-  code.push(...op.get(m), ...op.get(skip), ...op.i32Add, ...op.set(m));
+  code.push(...bump(m, rowsOf4 * 16), ...bump(qp, queries * 4), ...op.get(m), ...op.get(j), ...op.i32Ne);
+  code.push(...op.brIf(0), ...op.end, ...op.get(m), ...op.get(skip), ...op.i32Add, ...op.set(m));
   // flag: the lanes in which some query's best score over the block's rows is above its bar.
   code.push(...op.v128Zero, ...op.set(flag));
   for (let i = 0; i < queries; i++) {

@@ -56,6 +56,7 @@ export const op = {
   i32ShrU: [0x76],
   i32Eqz: [0x45],
   i32Eq: [0x46],
+  i32Ne: [0x47],
   i32GtS: [0x4a],
   i32GeU: [0x4f],
   i32Ctz: [0x68],
