@@ -161,14 +161,15 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
   code.push(...op.brIf(0), ...op.end, ...op.get(m), ...op.get(skip), ...op.i32Add, ...op.set(m));
   // flag: the lanes in which some query's best score over the block's rows is above its bar.
   code.push(...op.v128Zero, ...op.set(flag));
-  for (let i = 0; i < queries; i++) {
-    code.push(...op.get(flag), ...op.get(acc(i, 0)));
-    for (let h = 1; h < rowsOf4; h++) code.push(...op.get(acc(i, h)), ...op.i32x4MaxS);
-    code.push(...op.get(q), ...op.v128Load(i * 16), ...op.i32x4GtS, ...op.v128Or, ...op.set(flag));
-  }
-  // Taken only for a block in which some score reached its limit: list each one that did.
+  for (let i = 0; i < queries; i++) code.push(...op.get(flag), ...reached(i), ...op.v128Or, ...op.set(flag));
+  // Taken only for a block in which some score reached its limit: list each one that did, looking only
+  // at the rows of the queries with a hit.
   code.push(...op.get(flag), ...op.v128AnyTrue, ...op.if);
-  for (let i = 0; i < queries; i++) for (let h = 0; h < rowsOf4; h++) code.push(...listHits(i, h, acc(i, h)));
+  for (let i = 0; i < queries; i++) {
+    code.push(...reached(i), ...op.v128AnyTrue, ...op.if);
+    for (let h = 0; h < rowsOf4; h++) code.push(...listHits(i, h, acc(i, h)));
+    code.push(...op.end);
+  }
   code.push(...op.end);
   code.push(...bump(block, 1), ...countDown(blocks), ...op.end, ...op.end);
   for (let i = 0; i < queries; i++)
@@ -181,6 +182,13 @@ function screenKernel(queries: number, rowsOf4: number): KernelSource {
     ],
     code,
   };
+
+  /** Pushes the lanes in which query i's best score over the block's rows is above its bar. */
+  function reached(i: number): number[] {
+    const best = [...op.get(acc(i, 0))];
+    for (let h = 1; h < rowsOf4; h++) best.push(...op.get(acc(i, h)), ...op.i32x4MaxS);
+    return [...best, ...op.get(q), ...op.v128Load(i * 16), ...op.i32x4GtS];
+  }
 
   /** Appends (document, score) to query i's list for each lane of accumulator `a` (documents 4h ..) at its limit. */
   function listHits(i: number, h: number, a: number): number[] {
