@@ -73,7 +73,10 @@ export class QuantisedScreen {
   /** Live documents when the codes' basis was last chosen (0: never). */
   private chosenAt = 0;
   private readonly scratch: Float64Array;
-  /** Float32 quads per row, and float64 quads per row of the basis in the screen's area. */
+  /**
+   * Float32 quads per row: each basis row in the screen's area holds as many float64 quads (zero-padded),
+   * then come the projections of the vector being encoded (widestHead float64s).
+   */
   private readonly basisQuads: number;
   /** Per query of a group, the slots that passed the screen in the current chunk (reused: no garbage). */
   private pending: Int32Array[] = [];
@@ -317,8 +320,9 @@ export class QuantisedScreen {
     let head = 0;
     let norm = 0;
     for (let a = 0; a < dim; a++) norm += (unit[a] as number) * (unit[a] as number);
-    const projections = this.area.basisOffset + widestHead * this.basisQuads * 32;
-    this.kernels.project(this.area.basisOffset, address, this.head, this.basisQuads, projections);
+    const basis = this.area.basisOffset;
+    const projections = basis + widestHead * this.basisQuads * 32;
+    this.kernels.project(basis, address, this.head, this.basisQuads, projections);
     const f64 = this.views.f64;
     for (let h = 0; h < this.head; h++) {
       const projected = f64[projections / 8 + h] as number;

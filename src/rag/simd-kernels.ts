@@ -110,10 +110,10 @@ function interleavedRows(
  * how many more each block stores after them (skipped: a screen on a prefix of wider codes).
  * - Documents: blocks of 4·R at m; for each pair of dimensions p, R vectors of 8 int16 (document lane
  *   l of vector h holds dimensions 2p and 2p + 1 of document 4h + l).
- * - q: Q bars (int32 splatted to 4 lanes, 16 bytes each: a score reaches its query's limit when it is
- *   above the bar, the limit less one; see ScreenArea.writeLimits), then the queries interleaved by pair: the
- *   int32 at q + 16·Q + (p·Q + i)·4 holds query i's dimensions 2p and 2p + 1, so one load32_splat
- *   gives a vector that multiplies every document lane.
+ * - q: Q bars (int32 splatted to 4 lanes, 16 bytes each: a score reaches its query's limit when it
+ *   is above the bar, the limit less one; see ScreenArea.writeLimits), then the queries interleaved
+ *   by pair: the int32 at q + 16·Q + (p·Q + i)·4 holds query i's dimensions 2p and 2p + 1, so one
+ *   load32_splat gives a vector that multiplies every document lane.
  * - out: a control block (exact-rescore-kernel.ts), then the hits: every score that reaches its
  *   query's limit, as pairs of int32 (document, score), the document counted from the first block (4·R
  *   per block), in one list per query (query i's from out + hitsOffset + i · control.regionBytes, in
