@@ -15,8 +15,8 @@ export const codeScale = 32000;
  * except hitsEnd and rescored): where each query's list of hits ends (4 queries at most), how many
  * documents were rescored (added to), the first chunk document's slot, the slots in use (documents at
  * or after it are never kept), the float32 rows' address and bytes per row, a row's quads, the tile's
- * float32 queries (a row apart), the tile's query states (stateBytes apart), k, and the bytes between
- * two queries' lists of hits.
+ * float32 queries (a row apart), the tile's query states (stateBytes apart), k, the bytes between
+ * two queries' lists of hits, and the screen's first-stage pairs (0: one stage; see screenKernel).
  */
 export const control = {
   hitsEnd: 0,
@@ -31,6 +31,7 @@ export const control = {
   k: 48,
   stateBytes: 52,
   regionBytes: 56,
+  firstStage: 60,
 } as const;
 
 /**

@@ -18,10 +18,18 @@ export { type FloatRows, groupQueries } from "./screen-area.js";
 const normSlack = 1.0001;
 /**
  * Principal directions in projected codes, narrowest first; one more int16 holds the norm of the rest
- * (8, 16 or 24 pairs in all). A wider head costs more per document and lets fewer through.
+ * (8 or 16 pairs in all), two more in the staged widest (32 pairs). A wider head costs more per
+ * document and lets fewer through.
  */
-const headWidths = [15, 31, 47] as const;
-const widestHead = 47;
+const headWidths = [15, 31, 61] as const;
+const widestHead = 61;
+/**
+ * Codes with a wider head start with this head's codes (its directions, then the norm of the rest),
+ * so the screen can stop after them when no score of a block reaches its limit: that prefix's score
+ * bounds the document's score too. Then come the other directions, this head's rest norm again (the
+ * query's negated, so that its product cancels) and the norm of the wider head's rest.
+ */
+const stagedFrom = 31;
 /** Pairs of the first screen of projected codes (all of the narrowest codes, a prefix of wider ones). */
 const firstPairs = 8;
 /** Documents from which wider codes skip the first screen (the first short chunks are then a small part). */
@@ -48,9 +56,12 @@ export type ExactRescore = (query: number, slots: Int32Array, count: number, top
  * (ScreenArea). The codes are either
  *  - coordinates: round(32000·x) per dimension, or
  *  - projected (dimensions ≥ 48, once there are 1,024 documents): round(32000·Vx) for an orthonormal
- *    basis V of the h leading principal directions of the documents (h = 15, 31 or 47), then
+ *    basis V of the h leading principal directions of the documents (h = 15, 31 or 61), then
  *    ⌈32000·‖x − VᵀVx‖⌉, so the integer score I adds an upper bound of the rest's dot product
- *    (Cauchy–Schwarz) to the head's: 8, 16 or 24 pairs per document instead of ⌈dim/2⌉.
+ *    (Cauchy–Schwarz) to the head's: 8, 16 or 32 pairs per document instead of ⌈dim/2⌉. The 61
+ *    directions are staged: their first 16 pairs are the 31-direction codes, whose score bounds the
+ *    whole one, so a block of documents none of which passes on them is not screened further (with
+ *    the same margin: the 31 directions' rounding errors are part of the 61's).
  * In both, with e the head codes' rounding errors (kept exactly per query, as a running maximum over
  * documents) and ε bounding float32 rounding of the exact kernel,
  *   exact score · 32000² ≤ I + Δ + 32000²·(ε + ρ),  Δ = 32000·(‖e_q‖ + ‖e_d‖)·1.0001 + ‖e_q‖·‖e_d‖,
@@ -58,8 +69,10 @@ export type ExactRescore = (query: number, slots: Int32Array, count: number, top
  * k-th best exact score T already found, and the results equal exhaustive float32 search. The head
  * starts at 15 directions; when rescoring the documents it lets through costs more than the screen
  * (queries whose nearest documents are not near-copies, so the bound's slack is wide next to the
- * gaps between scores), it widens to 31, then 47, then coordinates, until the index has doubled. Integer sums cannot overflow: by
- * Cauchy–Schwarz |I| ≤ ‖codes_q‖·‖codes_d‖ < 32,020² < 2³¹.
+ * gaps between scores), it widens to 31, then 61, then coordinates, until the index has doubled.
+ * Integer sums cannot overflow: by Cauchy–Schwarz |I| ≤ ‖codes_q‖·‖codes_d‖ < 32,020² < 2³¹ for the
+ * whole and for the first stage, and the staged codes' repeated norm cancels exactly (int32 sums wrap,
+ * so a partial sum out of range between the two would still end right).
  */
 export class QuantisedScreen {
   private readonly kernels: SimdKernels;
@@ -89,7 +102,7 @@ export class QuantisedScreen {
   ) {
     this.epsilon = (2 * (dim + 8)) / 2 ** 24;
     this.kernels = floats.kernels;
-    this.scratch = new Float64Array(Math.max(dim, widestHead + 1) + 1);
+    this.scratch = new Float64Array(Math.max(dim, widestHead + 3) + 1);
     this.basisQuads = floats.rowBytes / 16;
     this.area = new ScreenArea(this.kernels, base, dim, (widestHead * this.basisQuads * 4 + widestHead) * 8);
     this.sizePending();
@@ -100,7 +113,7 @@ export class QuantisedScreen {
     return this.projection === undefined ? "coordinates" : "projected";
   }
 
-  /** int16 pairs per document in the codes now (8, 16 or 24 projected; ⌈dim/2⌉ coordinates). */
+  /** int16 pairs per document in the codes now (8, 16 or 32 projected; ⌈dim/2⌉ coordinates). */
   get codePairs(): number {
     return this.area.pairs;
   }
@@ -114,7 +127,7 @@ export class QuantisedScreen {
   set(slot: number, unit: Float32Array): void {
     this.area.ensureCapacity(slot + 1);
     const features = this.scratch;
-    const headError = this.features(unit, this.floats.rows + slot * this.floats.rowBytes, features);
+    const headError = this.features(unit, this.floats.rows + slot * this.floats.rowBytes, features, 1);
     const codes = this.views.i16;
     for (let x = 0; x < this.area.pairs * 2; x++) codes[this.area.codeIndex(slot, x)] = features[x] as number;
     this.maxDocError = Math.max(this.maxDocError, headError);
@@ -141,7 +154,7 @@ export class QuantisedScreen {
     this.projection = principalSubspace(sample, this.dim, Math.min(widestHead, this.dim - 1));
     this.writeBasis(this.projection);
     this.head = headWidths[0];
-    this.reencode(slots, alive, this.head + 1);
+    this.reencode(slots, alive, codeLength(this.head));
   }
 
   /**
@@ -192,7 +205,8 @@ export class QuantisedScreen {
       });
     }
     if (!coordinates && k <= kernelK) {
-      rescored += screenAndRescore(this.area, this.floats, { slots, alive, k, tops, margins, initial });
+      const group = { slots, alive, k, tops, margins, initial, firstStage: this.firstStagePairs };
+      rescored += screenAndRescore(this.area, this.floats, group);
       this.widen(slots, alive, rescored / count - 2 * k);
       return { tops, rescored };
     }
@@ -237,7 +251,7 @@ export class QuantisedScreen {
     if (next === undefined) this.reencode(slots, alive, this.dim, true);
     else {
       this.head = next;
-      this.reencode(slots, alive, next + 1);
+      this.reencode(slots, alive, codeLength(next));
     }
   }
 
@@ -263,6 +277,7 @@ export class QuantisedScreen {
     const ints = this.views.i32;
     const out = area.controlOffset(0);
     ints[(out + control.regionBytes) / 4] = area.regionBytes;
+    ints[(out + control.firstStage) / 4] = pairs >= area.pairs ? this.firstStagePairs : 0;
     for (const [first, chunk] of area.chunks(slots)) {
       const matrix = area.matrixOffset + first * area.blockBytes;
       for (let tile = 0; tile * screenQueries < count; tile++) {
@@ -308,7 +323,7 @@ export class QuantisedScreen {
    * the rounding error ‖e‖ of the head codes (the tail norm's code is rounded up, an upper bound).
    * `address` is where the vector is in the rows' memory (for the projection kernel).
    */
-  private features(unit: Float32Array | undefined, address: number, out: Float64Array): number {
+  private features(unit: Float32Array | undefined, address: number, out: Float64Array, side: 1 | -1): number {
     out.fill(0);
     if (unit === undefined) return 0;
     const projection = this.projection;
@@ -317,21 +332,26 @@ export class QuantisedScreen {
       for (let x = 0; x < dim; x++) out[x] = (unit[x] as number) * scale;
       return roundInPlace(out, dim);
     }
-    let head = 0;
     let norm = 0;
     for (let a = 0; a < dim; a++) norm += (unit[a] as number) * (unit[a] as number);
     const basis = this.area.basisOffset;
     const projections = basis + widestHead * this.basisQuads * 32;
     this.kernels.project(basis, address, this.head, this.basisQuads, projections);
-    const f64 = this.views.f64;
-    for (let h = 0; h < this.head; h++) {
-      const projected = f64[projections / 8 + h] as number;
-      head += projected * projected;
-      out[h] = projected * scale;
-    }
-    const error = roundInPlace(out, this.head);
-    out[this.head] = Math.ceil(scale * (Math.sqrt(Math.max(0, norm - head)) + projectionSlack));
-    return error;
+    const projected = this.views.f64.subarray(projections / 8, projections / 8 + this.head);
+    const staged = this.head > stagedFrom;
+    const first = staged ? stagedFrom : this.head;
+    for (let h = 0; h < first; h++) out[h] = (projected[h] as number) * scale;
+    out[first] = restNorm(projected, first, norm);
+    if (!staged) return roundInPlace(out, first);
+    for (let h = first; h < this.head; h++) out[h + 1] = (projected[h] as number) * scale;
+    out[this.head + 1] = side * (out[first] as number);
+    out[this.head + 2] = restNorm(projected, this.head, norm);
+    return Math.hypot(roundInPlace(out, first), roundInPlace(out.subarray(first + 1), this.head - first));
+  }
+
+  /** int16 pairs of the screen's first stage (the staged prefix of the widest codes), else 0. */
+  get firstStagePairs(): number {
+    return this.projection !== undefined && this.head > stagedFrom ? (stagedFrom + 1) / 2 : 0;
   }
 
   /**
@@ -339,7 +359,7 @@ export class QuantisedScreen {
    */
   private writeQuery(i: number, unit: Float32Array | undefined): number {
     const features = this.scratch;
-    const queryError = this.features(unit, this.floats.queries + i * this.floats.rowBytes, features);
+    const queryError = this.features(unit, this.floats.queries + i * this.floats.rowBytes, features, -1);
     const codes = this.views.i16;
     for (let x = 0; x < this.area.pairs * 2; x++)
       codes[this.area.queryCodeIndex(i, x)] = features[x] as number;
@@ -372,6 +392,21 @@ export class QuantisedScreen {
   private get views(): MemoryViews {
     return this.kernels.views();
   }
+}
+
+/** Integer entries of codes with a head of `head` directions. */
+function codeLength(head: number): number {
+  return head > stagedFrom ? head + 3 : head + 1;
+}
+
+/**
+ * The int16 code of the norm of what the first `head` projections leave of a vector of squared norm
+ * `norm`, rounded up (with the projection's rounding slack) so its products bound the rest's dot product.
+ */
+function restNorm(projected: Float64Array, head: number, norm: number): number {
+  let kept = 0;
+  for (let h = 0; h < head; h++) kept += (projected[h] as number) * (projected[h] as number);
+  return Math.ceil(scale * (Math.sqrt(Math.max(0, norm - kept)) + projectionSlack));
 }
 
 /** Rounds values[0 .. count) to integers in place; returns the norm of the rounding errors. */

@@ -15,6 +15,8 @@ export interface RescoredGroup {
   margins: readonly number[];
   /** Each query's starting limit (else −∞). */
   initial?: readonly number[] | undefined;
+  /** Pairs of the codes' first stage (QuantisedScreen.firstStagePairs; 0: one stage). */
+  firstStage: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface RescoredGroup {
  * back, into `tops`. The limits start at `initial` (else −∞). Returns how many documents were rescored.
  */
 export function screenAndRescore(area: ScreenArea, floats: FloatRows, group: RescoredGroup): number {
-  const { slots, alive, k, tops, margins, initial } = group;
+  const { slots, alive, k, tops, margins, initial, firstStage } = group;
   const kernels = floats.kernels;
   const count = margins.length;
   const limits = startingLimits(count, initial);
@@ -49,6 +51,7 @@ export function screenAndRescore(area: ScreenArea, floats: FloatRows, group: Res
       ["k", k],
       ["stateBytes", stateBytes],
       ["regionBytes", area.regionBytes],
+      ["firstStage", firstStage],
     ];
     for (const [field, value] of fields) i32[controlOf(tile) + control[field] / 4] = value;
   }

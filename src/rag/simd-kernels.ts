@@ -120,68 +120,94 @@ function interleavedRows(
  *   document order), each list's end address at out + control.hitsEnd + 4i. A block is looked at lane
  *   by lane only when some score in it reaches its limit (16 bytes at out + laneScratch hold the
  *   accumulator being listed), so the caller reads only the hits, never the scores that miss.
+ * - Staged codes: when the control block's firstStage is not 0, a block goes on past its first
+ *   firstStage pairs only when some partial score there is above its bar; the codes must make that
+ *   partial score a bound of the whole (QuantisedScreen's staged codes).
  */
 function screenKernel(queries: number, rowsOf4: number): KernelSource {
   const [q, m, blocks, pairs, out, j, qp, block, mask, lane, regionBytes, skip] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
   ] as const;
   const list = (i: number) => 12 + i;
-  const splat = 12 + queries;
+  const [firstBytes, restBytes] = [12 + queries, 13 + queries] as const;
+  const splat = 14 + queries;
   const flag = splat + 1;
   const doc = (h: number) => flag + 1 + h;
   const acc = (i: number, h: number) => flag + 1 + rowsOf4 + i * rowsOf4 + h;
   const limits = queries * 16;
+  const rowBytes = rowsOf4 * 16;
   const code: number[] = [
     // pairs = pairs screened | (pairs skipped after them in each block) << 16
-    ...[...op.get(pairs), ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(rowsOf4 * 16), ...op.i32Mul],
+    ...[...op.get(pairs), ...op.i32Const(16), ...op.i32ShrU, ...op.i32Const(rowBytes), ...op.i32Mul],
     ...[...op.set(skip), ...op.get(pairs), ...op.i32Const(0xffff), ...op.i32And, ...op.set(pairs)],
     ...[...op.get(out), ...op.i32Load(control.regionBytes), ...op.set(regionBytes)],
+    // The first stage's bytes per block (all the pairs screened when the control block says 0), the rest's.
+    ...[...op.get(out), ...op.i32Load(control.firstStage), ...op.tee(firstBytes), ...op.i32Eqz, ...op.if],
+    ...[...op.get(pairs), ...op.set(firstBytes), ...op.end],
+    ...[...op.get(pairs), ...op.get(firstBytes), ...op.i32Sub, ...op.i32Const(rowBytes), ...op.i32Mul],
+    ...[...op.set(restBytes), ...op.get(firstBytes), ...op.i32Const(rowBytes), ...op.i32Mul],
+    ...op.set(firstBytes),
   ];
   for (let i = 0; i < queries; i++) code.push(...hitList(out, i, regionBytes), ...op.set(list(i)));
   code.push(...[...op.block, ...op.get(blocks), ...op.i32Eqz, ...op.brIf(0), ...op.loop]);
   for (let i = 0; i < queries; i++)
     for (let h = 0; h < rowsOf4; h++) code.push(...op.v128Zero, ...op.set(acc(i, h)));
-  // j: the address after the block's pairs; m and qp are the loop's only induction variables.
-  code.push(...op.get(m), ...op.get(pairs), ...op.i32Const(rowsOf4 * 16), ...op.i32Mul, ...op.i32Add);
-  code.push(...op.set(j), ...op.get(q), ...op.set(qp), ...op.loop);
-  for (let h = 0; h < rowsOf4; h++) code.push(...op.get(m), ...op.v128Load(h * 16), ...op.set(doc(h)));
-  for (let i = 0; i < queries; i++) {
-    code.push(...op.get(qp), ...op.v128Load32Splat(limits + i * 4), ...op.set(splat));
-    for (let h = 0; h < rowsOf4; h++)
-      code.push(
-        ...op.get(acc(i, h)),
-        ...op.get(doc(h)),
-        ...op.get(splat),
-        ...op.i32x4DotI16x8,
-        ...op.i32x4Add,
-        ...op.set(acc(i, h)),
-      );
-  }
-  code.push(...bump(m, rowsOf4 * 16), ...bump(qp, queries * 4), ...op.get(m), ...op.get(j), ...op.i32Ne);
-  code.push(...op.brIf(0), ...op.end, ...op.get(m), ...op.get(skip), ...op.i32Add, ...op.set(m));
-  // flag: the lanes in which some query's best score over the block's rows is above its bar.
-  code.push(...op.v128Zero, ...op.set(flag));
-  for (let i = 0; i < queries; i++) code.push(...op.get(flag), ...reached(i), ...op.v128Or, ...op.set(flag));
-  // Taken only for a block in which some score reached its limit: list each one that did, looking only
-  // at the rows of the queries with a hit.
+  code.push(...op.get(q), ...op.set(qp), ...pairLoop(firstBytes), ...reachedAny());
+  // Only a block in which some partial score is above its bar goes on to the rest of the pairs (the
+  // codes' first stage bounds the whole score: see QuantisedScreen); then a block in which some score
+  // is above its bar lists each one that is, looking only at the rows of the queries with a hit.
+  code.push(...op.get(flag), ...op.v128AnyTrue, ...op.if);
+  code.push(...op.get(restBytes), ...op.if, ...pairLoop(restBytes), ...reachedAny(), ...op.end);
+  code.push(...op.get(m), ...op.get(skip), ...op.i32Add, ...op.set(m));
   code.push(...op.get(flag), ...op.v128AnyTrue, ...op.if);
   for (let i = 0; i < queries; i++) {
     code.push(...reached(i), ...op.v128AnyTrue, ...op.if);
     for (let h = 0; h < rowsOf4; h++) code.push(...listHits(i, h, acc(i, h)));
     code.push(...op.end);
   }
-  code.push(...op.end);
+  code.push(...op.end, ...op.else, ...op.get(m), ...op.get(restBytes), ...op.i32Add, ...op.get(skip));
+  code.push(...op.i32Add, ...op.set(m), ...op.end);
   code.push(...bump(block, 1), ...countDown(blocks), ...op.end, ...op.end);
   for (let i = 0; i < queries; i++)
     code.push(...op.get(out), ...op.get(list(i)), ...op.i32Store(control.hitsEnd + 4 * i));
   return {
     name: `screen${queries}x${rowsOf4}`,
     locals: [
-      [7 + queries, i32],
+      [9 + queries, i32],
       [2 + rowsOf4 + queries * rowsOf4, v128],
     ],
     code,
   };
+
+  /**
+   * Adds the products of the pairs in the next `bytes` (a local, not 0) of the block's codes to the
+   * accumulators; j is the address after them, so m and qp are the loop's only induction variables.
+   */
+  function pairLoop(bytes: number): number[] {
+    const loop = [...op.get(m), ...op.get(bytes), ...op.i32Add, ...op.set(j), ...op.loop];
+    for (let h = 0; h < rowsOf4; h++) loop.push(...op.get(m), ...op.v128Load(h * 16), ...op.set(doc(h)));
+    for (let i = 0; i < queries; i++) {
+      loop.push(...op.get(qp), ...op.v128Load32Splat(limits + i * 4), ...op.set(splat));
+      for (let h = 0; h < rowsOf4; h++)
+        loop.push(
+          ...op.get(acc(i, h)),
+          ...op.get(doc(h)),
+          ...op.get(splat),
+          ...op.i32x4DotI16x8,
+          ...op.i32x4Add,
+          ...op.set(acc(i, h)),
+        );
+    }
+    loop.push(...bump(m, rowBytes), ...bump(qp, queries * 4), ...op.get(m), ...op.get(j), ...op.i32Ne);
+    return [...loop, ...op.brIf(0), ...op.end];
+  }
+
+  /** Sets `flag`: the lanes in which some query's best score over the block's rows is above its bar. */
+  function reachedAny(): number[] {
+    const any: number[] = [...op.v128Zero, ...op.set(flag)];
+    for (let i = 0; i < queries; i++) any.push(...op.get(flag), ...reached(i), ...op.v128Or, ...op.set(flag));
+    return any;
+  }
 
   /** Pushes the lanes in which query i's best score over the block's rows is above its bar. */
   function reached(i: number): number[] {

@@ -345,8 +345,8 @@ test("batched search returns exactly the one-at-a-time hits for held-out queries
       });
     }
     // The first call fits the projection and screens with 8 pairs; held-out queries let many documents
-    // through, so the codes widen after it to 16 pairs, and after the second call to 24.
-    assert.deepEqual(widths, [16, 24, 24, 24], `size ${size}`);
+    // through, so the codes widen after it to 16 pairs, and after the second call to 32 (staged).
+    assert.deepEqual(widths, [16, 32, 32, 32], `size ${size}`);
     assert.equal(index.batchStats.codes, "projected");
   }
 });
@@ -414,7 +414,7 @@ test("the int16 screen never drops a true top-k hit: adversarial queries at ever
       });
     }
   }
-  // Projected with 8, 16 and 24 pairs, then coordinates (50 pairs).
-  for (const pairs of [8, 16, 24, 50])
+  // Projected with 8, 16 and 32 pairs (staged: the first 16 bound the rest), then coordinates (50 pairs).
+  for (const pairs of [8, 16, 32, 50])
     assert.ok(widths.has(pairs), `screened with ${pairs} pairs: ${[...widths]}`);
 });
