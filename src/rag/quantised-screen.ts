@@ -1,4 +1,13 @@
 import { codeScale as scale, control, hitsOffset } from "./exact-rescore-kernel.js";
+import {
+  codeLength,
+  encodeCoordinates,
+  encodeProjected,
+  firstStagePairs,
+  headWidths,
+  projectionSlack,
+  widestHead,
+} from "./projected-codes.js";
 import { principalSubspace } from "./principal-subspace.js";
 import { screenAndRescore } from "./rescored-screen.js";
 import {
@@ -16,20 +25,6 @@ export { type FloatRows, groupQueries } from "./screen-area.js";
 
 /** Slack for norms of float32-normalised vectors (1 ± a few ulps) in the error bound. */
 const normSlack = 1.0001;
-/**
- * Principal directions in projected codes, narrowest first; one more int16 holds the norm of the rest
- * (8 or 16 pairs in all), two more in the staged widest (32 pairs). A wider head costs more per
- * document and lets fewer through.
- */
-const headWidths = [15, 31, 61] as const;
-const widestHead = 61;
-/**
- * Codes with a wider head start with this head's codes (its directions, then the norm of the rest),
- * so the screen can stop after them when no score of a block reaches its limit: that prefix's score
- * bounds the document's score too. Then come the other directions, this head's rest norm again (the
- * query's negated, so that its product cancels) and the norm of the wider head's rest.
- */
-const stagedFrom = 31;
 /** Pairs of the first screen of projected codes (all of the narrowest codes, a prefix of wider ones). */
 const firstPairs = 8;
 /** Documents from which wider codes skip the first screen (the first short chunks are then a small part). */
@@ -42,8 +37,6 @@ const minProjectedDim = 48;
 const minProjectedDocs = 1024;
 /** Documents sampled (evenly by slot) to fit the projection. */
 const sampleDocs = 4096;
-/** Bound, in cosine units, on the float64 rounding of projecting (a basis orthonormal to working precision). */
-const projectionSlack = 1e-6;
 
 /** Rescores `slots[0 .. count)` exactly (float32) for the group's query `query` and offers each to `top`. */
 export type ExactRescore = (query: number, slots: Int32Array, count: number, top: TopK) => void;
@@ -326,32 +319,20 @@ export class QuantisedScreen {
   private features(unit: Float32Array | undefined, address: number, out: Float64Array, side: 1 | -1): number {
     out.fill(0);
     if (unit === undefined) return 0;
-    const projection = this.projection;
     const dim = this.dim;
-    if (projection === undefined) {
-      for (let x = 0; x < dim; x++) out[x] = (unit[x] as number) * scale;
-      return roundInPlace(out, dim);
-    }
+    if (this.projection === undefined) return encodeCoordinates(unit, dim, out);
     let norm = 0;
     for (let a = 0; a < dim; a++) norm += (unit[a] as number) * (unit[a] as number);
     const basis = this.area.basisOffset;
     const projections = basis + widestHead * this.basisQuads * 32;
     this.kernels.project(basis, address, this.head, this.basisQuads, projections);
     const projected = this.views.f64.subarray(projections / 8, projections / 8 + this.head);
-    const staged = this.head > stagedFrom;
-    const first = staged ? stagedFrom : this.head;
-    for (let h = 0; h < first; h++) out[h] = (projected[h] as number) * scale;
-    out[first] = restNorm(projected, first, norm);
-    if (!staged) return roundInPlace(out, first);
-    for (let h = first; h < this.head; h++) out[h + 1] = (projected[h] as number) * scale;
-    out[this.head + 1] = side * (out[first] as number);
-    out[this.head + 2] = restNorm(projected, this.head, norm);
-    return Math.hypot(roundInPlace(out, first), roundInPlace(out.subarray(first + 1), this.head - first));
+    return encodeProjected(projected, norm, out, side);
   }
 
   /** int16 pairs of the screen's first stage (the staged prefix of the widest codes), else 0. */
   get firstStagePairs(): number {
-    return this.projection !== undefined && this.head > stagedFrom ? (stagedFrom + 1) / 2 : 0;
+    return this.projection === undefined ? 0 : firstStagePairs(this.head);
   }
 
   /**
@@ -392,31 +373,4 @@ export class QuantisedScreen {
   private get views(): MemoryViews {
     return this.kernels.views();
   }
-}
-
-/** Integer entries of codes with a head of `head` directions. */
-function codeLength(head: number): number {
-  return head > stagedFrom ? head + 3 : head + 1;
-}
-
-/**
- * The int16 code of the norm of what the first `head` projections leave of a vector of squared norm
- * `norm`, rounded up (with the projection's rounding slack) so its products bound the rest's dot product.
- */
-function restNorm(projected: Float64Array, head: number, norm: number): number {
-  let kept = 0;
-  for (let h = 0; h < head; h++) kept += (projected[h] as number) * (projected[h] as number);
-  return Math.ceil(scale * (Math.sqrt(Math.max(0, norm - kept)) + projectionSlack));
-}
-
-/** Rounds values[0 .. count) to integers in place; returns the norm of the rounding errors. */
-function roundInPlace(values: Float64Array, count: number): number {
-  let squaredError = 0;
-  for (let x = 0; x < count; x++) {
-    const exact = values[x] as number;
-    const code = Math.round(exact);
-    squaredError += (code - exact) * (code - exact);
-    values[x] = code;
-  }
-  return Math.sqrt(squaredError);
 }
