@@ -1,8 +1,8 @@
 // The embedding table's hot loops (mean-bag gather, its scatter-add backward and the lazy Adam step) as
 // WebAssembly SIMD kernels, assembled with src/rag/wasm-assembler.ts. Each kernel does, element by
-// element, exactly the arithmetic of the TypeScript loops it replaces: float32 adds and divides in
-// f32 lanes, and the double-precision gradient and Adam arithmetic in f64x2 lanes, rounded to float32
-// where the TypeScript stores into a Float32Array. So results are bit-identical to the plain loops.
+// element, exactly the arithmetic of the TypeScript loops it replaces, all in float32 lanes (as
+// PyTorch's SparseAdam and TensorFlow's Adam do): every add, multiply, divide and square root rounded to
+// float32. So results are bit-identical to the plain loops (which round each step with Math.fround).
 import { assembleModule, bump, countDown, type KernelSource, op, valueType } from "../rag/wasm-assembler.js";
 import { axpyPair } from "./conv-backward-kernel.js";
 
@@ -14,17 +14,13 @@ const ops = {
   i32Load8U: [0x2d, 0, 0],
   i32Store8: [0x3a, 0, 0],
   f32ConvertI32S: [0xb2],
-  f64ConvertI32S: [0xb7],
-  f64Div: [0xa3],
+  f64Load: (offset: number) => [0x2b, 3, offset],
+  f32DemoteF64: [0xb6],
   f32x4Splat: simd(0x13),
-  f64x2Splat: simd(0x14),
-  load64Splat: (offset: number) => simd(0x0a, 3, offset),
   store64Lane: simd(0x5b, 3, 0, 0),
+  f32x4Sqrt: simd(0xe3, 0x01),
+  f32x4Sub: simd(0xe5, 0x01),
   f32x4Div: simd(0xe7, 0x01),
-  demote: simd(0x5e),
-  f64x2Sqrt: simd(0xef, 0x01),
-  f64x2Sub: simd(0xf1, 0x01),
-  f64x2Div: simd(0xf3, 0x01),
 };
 
 /**
@@ -36,7 +32,7 @@ export const header = {
   grad: 4,
   first: 8,
   second: 12,
-  mark: 16,
+  slots: 16,
   touched: 20,
   touchedCount: 24,
   scaled: 28,
@@ -58,6 +54,14 @@ const field = (address: number) => [...op.i32Const(0), ...op.i32Load(address)];
 const fieldInto = (address: number, local: number) => [...field(address), ...op.set(local)];
 /** Copies local `from` into local `to`. */
 const move = (from: number, to: number) => [...op.get(from), ...op.set(to)];
+/** Pushes the address of the i32 at index `index` (a local) of the array at `base` (a local). */
+const wordAt = (base: number, index: number) => [
+  ...op.get(base),
+  ...op.get(index),
+  ...op.i32Const(2),
+  ...op.i32Shl,
+  ...op.i32Add,
+];
 /** Pushes the sum of two i32 locals. */
 const sum = (a: number, b: number) => [...op.get(a), ...op.get(b), ...op.i32Add];
 /** Reads the i32 at the address in `pointer` into `into` and advances the pointer. */
@@ -68,11 +72,26 @@ const next = (pointer: number, into: number) => [
   ...bump(pointer, 4),
 ];
 /**
- * Pushes two consecutive float32 at the address in `local`, widened to f64x2. It loads a whole v128 (the
- * memory layout leaves 16 bytes after every array): V8 11's optimising tier miscompiled
- * `f64x2.promote_low_f32x4(v128.load64_zero)` here (zeros once a kernel tiered up).
+ * How a kernel walks a row: 4 float32 lanes per step when the width is a multiple of 4, else 2. Either
+ * way it loads a whole v128 (the memory layout leaves 16 bytes after every array) and, with 2 lanes,
+ * stores only the low 8 bytes, so the other two lanes' results are never written.
  */
-const loadPair = (local: number) => [...op.get(local), ...op.v128Load(), ...op.f64x2PromoteLowF32x4];
+interface Lanes {
+  /** Bytes per step. */
+  step: number;
+  /** Pushes the step count per row (from the header's pairs). */
+  units: number[];
+  /** Pushes the v128 at the address in `local`. */
+  load: (local: number) => number[];
+  /** Stores the v128 on the stack at the address below it. */
+  store: number[];
+}
+const lanes = (quads: boolean): Lanes => ({
+  step: quads ? 16 : 8,
+  units: [...field(header.pairs), ...(quads ? [...op.i32Const(1), 0x76] : [])], // i32.shr_u: pairs / 2
+  load: (local) => [...op.get(local), ...op.v128Load()],
+  store: quads ? op.v128Store() : ops.store64Lane,
+});
 /** Loops `count` (a local, at least 1) times over `body`. */
 const repeat = (count: number, body: number[]) => [...op.loop, ...body, ...countDown(count), ...op.end];
 /** Runs `body` unless the local is zero. */
@@ -95,9 +114,7 @@ function bagGather(quads: boolean): KernelSource {
     0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12,
   ] as const;
   const divisor = 13;
-  const step = quads ? 16 : 8;
-  const load = (local: number) => [...op.get(local), ...op.v128Load()];
-  const store = quads ? op.v128Store() : ops.store64Lane;
+  const { step, load, store } = lanes(quads);
   const overRow = (body: number[]) => [
     ...move(out, outPointer),
     ...move(units, j),
@@ -106,8 +123,7 @@ function bagGather(quads: boolean): KernelSource {
   const code = [
     ...fieldInto(header.weights, base),
     ...fieldInto(header.rowBytes, rowBytes),
-    ...field(header.pairs),
-    ...(quads ? [...op.i32Const(1), 0x76] : []), // i32.shr_u: pairs / 2
+    ...lanes(quads).units,
     ...op.set(units),
     ...unlessZero(texts, [
       ...op.loop,
@@ -165,85 +181,87 @@ function bagGather(quads: boolean): KernelSource {
 
 /**
  * bagScatter(counts, ids, pooledGrad, texts, _): the backward of bagGather. For each text with tokens,
- * scaled = pooledGrad row (f32) × (1 / count) in f64, then for each token: marks its row touched (the
- * header's touched list and count) and adds scaled to its gradient row, each element an f64 sum rounded
- * once to float32.
+ * scaled = pooledGrad row ÷ count, then for each token: gives its row the next gradient slot if it has
+ * none (the header's slots, touched list and count) and adds scaled to that slot's gradient row; float32
+ * lanes throughout. The gradient rows are packed by slot, so a batch uses only as many as it touches.
  */
-function bagScatter(): KernelSource {
+function bagScatter(quads: boolean): KernelSource {
   const [counts, ids, pooled, texts, n, j, gradPointer, scaledPointer, pooledPointer] = [
     0, 1, 2, 3, 5, 6, 7, 8, 9,
   ] as const;
-  const [gradBase, rowBytes, id, touchedCount, markBase, touchedBase, t, scaledBase, pairs] = [
+  const [gradBase, rowBytes, id, touchedCount, slotsBase, touchedBase, t, scaledBase, units] = [
     10, 11, 12, 13, 14, 15, 16, 17, 18,
   ] as const;
-  const scale = 19;
+  const [slotAddress, slot, divisor] = [19, 20, 21] as const;
+  const { step, load, store } = lanes(quads);
   const code = [
     ...fieldInto(header.grad, gradBase),
     ...fieldInto(header.rowBytes, rowBytes),
     ...fieldInto(header.touchedCount, touchedCount),
-    ...fieldInto(header.mark, markBase),
+    ...fieldInto(header.slots, slotsBase),
     ...fieldInto(header.touched, touchedBase),
     ...fieldInto(header.scaled, scaledBase),
-    ...fieldInto(header.pairs, pairs),
+    ...lanes(quads).units,
+    ...op.set(units),
     ...unlessZero(texts, [
       ...op.loop,
       ...next(counts, n),
       ...unlessZero(n, [
-        ...op.f64Const(1),
         ...op.get(n),
-        ...ops.f64ConvertI32S,
-        ...ops.f64Div,
-        ...ops.f64x2Splat,
-        ...op.set(scale),
+        ...ops.f32ConvertI32S,
+        ...ops.f32x4Splat,
+        ...op.set(divisor),
         ...move(scaledBase, scaledPointer),
         ...move(pooled, pooledPointer),
-        ...move(pairs, j),
+        ...move(units, j),
         ...repeat(j, [
           ...op.get(scaledPointer),
-          ...loadPair(pooledPointer),
-          ...op.get(scale),
-          ...op.f64x2Mul,
+          ...load(pooledPointer),
+          ...op.get(divisor),
+          ...ops.f32x4Div,
           ...op.v128Store(),
-          ...bump(scaledPointer, 16),
-          ...bump(pooledPointer, 8),
+          ...bump(scaledPointer, step),
+          ...bump(pooledPointer, step),
         ]),
         ...move(n, t),
         ...repeat(t, [
           ...next(ids, id),
-          ...sum(markBase, id),
-          ...ops.i32Load8U,
+          ...wordAt(slotsBase, id),
+          ...op.set(slotAddress),
+          ...op.get(slotAddress),
+          ...op.i32Load(),
+          ...op.set(slot),
+          ...op.get(slot),
           ...op.i32Eqz,
           ...op.if,
-          ...sum(markBase, id),
-          ...op.i32Const(1),
-          ...ops.i32Store8,
-          ...op.get(touchedBase),
-          ...op.get(touchedCount),
-          ...op.i32Const(2),
-          ...op.i32Shl,
-          ...op.i32Add,
+          ...wordAt(touchedBase, touchedCount),
           ...op.get(id),
           ...op.i32Store(),
           ...bump(touchedCount, 1),
+          ...move(touchedCount, slot),
+          ...op.get(slotAddress),
+          ...op.get(slot),
+          ...op.i32Store(),
           ...op.end,
+          // The slot's gradient row: slots count from 1.
           ...op.get(gradBase),
-          ...op.get(id),
+          ...op.get(slot),
           ...op.get(rowBytes),
           ...op.i32Mul,
           ...op.i32Add,
+          ...op.get(rowBytes),
+          ...op.i32Sub,
           ...op.set(gradPointer),
           ...move(scaledBase, scaledPointer),
-          ...move(pairs, j),
+          ...move(units, j),
           ...repeat(j, [
             ...op.get(gradPointer),
-            ...loadPair(gradPointer),
-            ...op.get(scaledPointer),
-            ...op.v128Load(),
-            ...op.f64x2Add,
-            ...ops.demote,
-            ...ops.store64Lane,
-            ...bump(gradPointer, 8),
-            ...bump(scaledPointer, 16),
+            ...load(gradPointer),
+            ...load(scaledPointer),
+            ...op.f32x4Add,
+            ...store,
+            ...bump(gradPointer, step),
+            ...bump(scaledPointer, step),
           ]),
         ]),
       ]),
@@ -259,7 +277,7 @@ function bagScatter(): KernelSource {
   return {
     name: "bagScatter",
     locals: [
-      [14, i32],
+      [16, i32],
       [1, v128],
     ],
     code,
@@ -267,40 +285,39 @@ function bagScatter(): KernelSource {
 }
 
 /**
- * lazyAdam(_, _, _, _, _): one Adam step (the header's f64 constants) on each touched row, clearing its
- * gradient and mark: g = grad + wd·w; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g·g;
- * w = w - (stepSize·m) / (√(v·secondCorrection) + ε), all in f64, stored as float32.
+ * lazyAdam(_, _, _, _, _): one Adam step (the header's constants, rounded to float32) on each touched
+ * row, in slot order, clearing its gradient row and slot: g = grad + wd·w; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g·g;
+ * w = w - (stepSize·m) / (√(v·secondCorrection) + ε), each operation in float32 lanes.
  */
-function lazyAdam(): KernelSource {
-  const [k, touchedPointer, id, j, w, g, m, v, markBase, rowBytes, offset] = [
+function lazyAdam(quads: boolean): KernelSource {
+  const [k, touchedPointer, id, j, w, g, m, v, slotsBase, rowBytes, offset] = [
     0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11,
   ] as const;
-  const [weights, grad, first, second, pairs] = [12, 13, 14, 15, 16] as const;
+  const [weights, first, second, units] = [12, 14, 15, 16] as const;
   const [decay, b1, c1, b2, c2, stepSize, correction, eps, wv, gv, mv, vv] = [
     17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
   ] as const;
+  const { step, load, store } = lanes(quads);
   const constant = (address: number, local: number) => [
     ...op.i32Const(0),
-    ...ops.load64Splat(address),
+    ...ops.f64Load(address),
+    ...ops.f32DemoteF64,
+    ...ops.f32x4Splat,
     ...op.set(local),
   ];
   const at = (base: number, local: number) => [...sum(base, offset), ...op.set(local)];
-  const store = (local: number, value: number[]) => [
-    ...op.get(local),
-    ...value,
-    ...ops.demote,
-    ...ops.store64Lane,
-  ];
+  const storeAt = (local: number, value: number[]) => [...op.get(local), ...value, ...store];
   const code = [
     ...fieldInto(header.touchedCount, k),
     ...fieldInto(header.touched, touchedPointer),
-    ...fieldInto(header.mark, markBase),
+    ...fieldInto(header.slots, slotsBase),
     ...fieldInto(header.rowBytes, rowBytes),
     ...fieldInto(header.weights, weights),
-    ...fieldInto(header.grad, grad),
+    ...fieldInto(header.grad, g),
     ...fieldInto(header.first, first),
     ...fieldInto(header.second, second),
-    ...fieldInto(header.pairs, pairs),
+    ...lanes(quads).units,
+    ...op.set(units),
     ...constant(header.weightDecay, decay),
     ...constant(header.beta1, b1),
     ...constant(header.oneMinusBeta1, c1),
@@ -312,68 +329,65 @@ function lazyAdam(): KernelSource {
     ...unlessZero(k, [
       ...repeat(k, [
         ...next(touchedPointer, id),
-        ...sum(markBase, id),
+        ...wordAt(slotsBase, id),
         ...op.i32Const(0),
-        ...ops.i32Store8,
+        ...op.i32Store(),
         ...op.get(id),
         ...op.get(rowBytes),
         ...op.i32Mul,
         ...op.set(offset),
         ...at(weights, w),
-        ...at(grad, g),
         ...at(first, m),
         ...at(second, v),
-        ...move(pairs, j),
+        ...move(units, j),
         ...repeat(j, [
-          ...loadPair(w),
+          ...load(w),
           ...op.set(wv),
-          ...loadPair(g),
+          ...load(g),
           ...op.get(decay),
           ...op.get(wv),
-          ...op.f64x2Mul,
-          ...op.f64x2Add,
+          ...op.f32x4Mul,
+          ...op.f32x4Add,
           ...op.set(gv),
-          ...op.get(g),
-          ...op.v128Zero,
-          ...ops.store64Lane,
+          ...storeAt(g, op.v128Zero),
           ...op.get(b1),
-          ...loadPair(m),
-          ...op.f64x2Mul,
+          ...load(m),
+          ...op.f32x4Mul,
           ...op.get(c1),
           ...op.get(gv),
-          ...op.f64x2Mul,
-          ...op.f64x2Add,
+          ...op.f32x4Mul,
+          ...op.f32x4Add,
           ...op.set(mv),
           ...op.get(b2),
-          ...loadPair(v),
-          ...op.f64x2Mul,
+          ...load(v),
+          ...op.f32x4Mul,
           ...op.get(c2),
           ...op.get(gv),
-          ...op.f64x2Mul,
+          ...op.f32x4Mul,
           ...op.get(gv),
-          ...op.f64x2Mul,
-          ...op.f64x2Add,
+          ...op.f32x4Mul,
+          ...op.f32x4Add,
           ...op.set(vv),
-          ...store(m, op.get(mv)),
-          ...store(v, op.get(vv)),
-          ...store(w, [
+          ...storeAt(m, op.get(mv)),
+          ...storeAt(v, op.get(vv)),
+          ...storeAt(w, [
             ...op.get(wv),
             ...op.get(stepSize),
             ...op.get(mv),
-            ...op.f64x2Mul,
+            ...op.f32x4Mul,
             ...op.get(vv),
             ...op.get(correction),
-            ...op.f64x2Mul,
-            ...ops.f64x2Sqrt,
+            ...op.f32x4Mul,
+            ...ops.f32x4Sqrt,
             ...op.get(eps),
-            ...op.f64x2Add,
-            ...ops.f64x2Div,
-            ...ops.f64x2Sub,
+            ...op.f32x4Add,
+            ...ops.f32x4Div,
+            ...ops.f32x4Sub,
           ]),
-          ...bump(w, 8),
-          ...bump(g, 8),
-          ...bump(m, 8),
-          ...bump(v, 8),
+          ...bump(w, step),
+          ...bump(g, step),
+          ...bump(m, step),
+          ...bump(v, step),
         ]),
       ]),
     ]),
@@ -415,7 +429,7 @@ export interface TableKernels {
 export function createTableKernels(bytes: number, dim: number): TableKernels {
   const quads = dim % 4 === 0;
   const module = new wasm.Module(
-    assembleModule([bagGather(quads), bagScatter(), lazyAdam(), axpyPair(header.rowBytes)]),
+    assembleModule([bagGather(quads), bagScatter(quads), lazyAdam(quads), axpyPair(header.rowBytes)]),
   );
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const exports = new wasm.Instance(module, { env: { memory } }).exports as Record<string, TableKernel>;

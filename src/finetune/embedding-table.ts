@@ -20,10 +20,13 @@ const rmsDecay = 0.9;
 const epsilon = 1e-7;
 
 /**
- * A trainable embedding table kept in plain Float32Arrays. The lookup (gather, mean pooling) and its
- * backward pass (scatter-add) run in TypeScript, and the optimiser is lazy: each step updates the
- * gradient moments and weights of the rows the batch touched only (like TF's LazyAdam and PyTorch's
- * SparseAdam), instead of all `rows × dim` weights. Rows never touched keep their moments unchanged.
+ * A trainable embedding table kept in Float32Arrays in one WebAssembly memory. The lookup (gather, mean
+ * pooling), its backward pass (scatter-add) and lazy Adam run as SIMD kernels at even widths
+ * (embedding-kernels.ts) and as plain loops otherwise, with the same float32 arithmetic. The optimiser is
+ * lazy: each step updates the gradient moments and weights of the rows the batch touched only (like TF's
+ * LazyAdam and PyTorch's SparseAdam), instead of all `rows × dim` weights; rows never touched keep their
+ * moments unchanged. The gradient rows are packed in the order rows were first touched since the last
+ * update, so a step writes and reads back only as many as the batch touched.
  */
 export class EmbeddingTable {
   readonly rows: number;
@@ -122,12 +125,15 @@ export class EmbeddingTable {
     return out;
   }
 
-  private touch(id: number, mark: Uint8Array, touched: Int32Array): number {
-    if (mark[id] === 0) {
-      mark[id] = 1;
+  /** Gives row `id` the next gradient slot unless it has one; the offset of its gradient row. */
+  private touch(id: number, slots: Int32Array, touched: Int32Array): number {
+    let slot = slots[id] as number;
+    if (slot === 0) {
       touched[this.touchedCount++] = id;
+      slot = this.touchedCount;
+      slots[id] = slot;
     }
-    return id * this.dim;
+    return (slot - 1) * this.dim;
   }
 
   /** Backward of `meanBag`: scatters each text's pooled gradient / its length onto its token rows. */
@@ -140,29 +146,23 @@ export class EmbeddingTable {
       this.touchedCount = memory.view().i32[header.touchedCount / 4] as number;
       return;
     }
-    const { grad, mark, touched, scaled } = memory.view();
+    const { grad, slots, touched, scaled } = memory.view();
     const { ids, offsets } = texts;
-    // The scaled gradient in doubles, so each add is the same double sum, rounded once, as before.
-    let touchedCount = this.touchedCount;
+    // Float32 arithmetic, as the kernel's lanes: `scaled` is a Float32Array, and a double sum of two
+    // float32 values stored into one rounds exactly as a float32 add.
     for (let b = 0; b < rows.length; b++) {
       const row = rows[b] as number;
       const start = offsets[row] as number;
       const end = offsets[row + 1] as number;
       if (end === start) continue;
-      const scale = 1 / (end - start);
+      const count = end - start;
       const base = b * dim;
-      for (let j = 0; j < dim; j++) scaled[j] = (pooledGrad[base + j] as number) * scale;
+      for (let j = 0; j < dim; j++) scaled[j] = (pooledGrad[base + j] as number) / count;
       for (let t = start; t < end; t++) {
-        const id = ids[t] as number;
-        if (mark[id] === 0) {
-          mark[id] = 1;
-          touched[touchedCount++] = id;
-        }
-        const offset = id * dim;
+        const offset = this.touch(ids[t] as number, slots, touched);
         for (let j = 0; j < dim; j++) grad[offset + j] = (grad[offset + j] as number) + (scaled[j] as number);
       }
     }
-    this.touchedCount = touchedCount;
   }
 
   /**
@@ -180,22 +180,23 @@ export class EmbeddingTable {
     windowIndices?: Int32Array,
   ): void {
     const { dim } = this;
-    const { grad, mark, touched } = this.memory.view();
+    const { grad, slots, touched } = this.memory.view();
     const span = width * dim;
     // Every token row of the texts counts as touched, as in the dense case, even where its gradient is
     // zero: the lazy optimiser then moves the same rows (momentum, weight decay) whichever windows won.
     for (const row of rows) {
       const start = texts.offsets[row] as number;
       const end = Math.min(texts.offsets[row + 1] as number, start + length);
-      for (let t = start; t < end; t++) this.touch(texts.ids[t] as number, mark, touched);
+      for (let t = start; t < end; t++) this.touch(texts.ids[t] as number, slots, touched);
     }
     const indices = windowIndices ?? Int32Array.from({ length: rows.length * length }, (_, k) => k);
     const windowRows = this.windowRows(texts, rows, length, width, indices);
     for (let k = 0; k < indices.length; k++) {
       for (let j = 0; j < width; j++) {
-        // Slot j's token row (already touched above), or -1 outside the text.
-        const offset = windowRows[k * width + j] as number;
-        if (offset < 0) continue;
+        // Window slot j's token row (already touched above), or -1 outside the text.
+        const row = windowRows[k * width + j] as number;
+        if (row < 0) continue;
+        const offset = ((slots[row / dim] as number) - 1) * dim;
         const base = k * span + j * dim;
         for (let i = 0; i < dim; i++)
           grad[offset + i] = (grad[offset + i] as number) + (windowGrad[base + i] as number);
@@ -206,7 +207,7 @@ export class EmbeddingTable {
   /** Applies one lazy optimiser step to the touched rows and clears their gradients. */
   applyUpdate(): void {
     const { dim, memory } = this;
-    const { grad, weights, first, second, touched, mark, i32, f64 } = memory.view();
+    const { grad, weights, first, second, touched, slots, i32, f64 } = memory.view();
     const { optimizer, learningRate, weightDecay } = this.options;
     this.step++;
     const stepSize = learningRate / (1 - beta1 ** this.step);
@@ -226,33 +227,40 @@ export class EmbeddingTable {
       memory.kernels.lazyAdam(0, 0, 0, 0, 0);
       return;
     }
-    // One loop per optimiser keeps the hot loops branch-free.
+    // Adam rounds every operation to float32, as the kernel's lanes (a double result of float32
+    // operands, rounded once, is the float32 result for + − × ÷ and √).
+    const f = Math.fround;
+    const [decay, b1, c1, b2, c2] = [f(weightDecay), f(beta1), f(1 - beta1), f(beta2), f(1 - beta2)];
+    const [step, correction, eps] = [f(stepSize), f(secondCorrection), f(epsilon)];
+    // One loop per optimiser keeps the hot loops branch-free. Row k's gradient is slot k's: i - shift.
     for (let k = 0; k < count; k++) {
       const id = touched[k] as number;
-      mark[id] = 0;
+      slots[id] = 0;
       const end = (id + 1) * dim;
+      const shift = (id - k) * dim;
       if (optimizer === "adam") {
         for (let i = id * dim; i < end; i++) {
-          const g = (grad[i] as number) + weightDecay * (weights[i] as number);
-          grad[i] = 0;
-          const m = beta1 * (first[i] as number) + (1 - beta1) * g;
-          const v = beta2 * (second[i] as number) + (1 - beta2) * g * g;
+          const w = weights[i] as number;
+          const g = f((grad[i - shift] as number) + f(decay * w));
+          grad[i - shift] = 0;
+          const m = f(f(b1 * (first[i] as number)) + f(c1 * g));
+          const v = f(f(b2 * (second[i] as number)) + f(f(c2 * g) * g));
           first[i] = m;
           second[i] = v;
-          weights[i] = (weights[i] as number) - (stepSize * m) / (Math.sqrt(v * secondCorrection) + epsilon);
+          weights[i] = w - f(f(step * m) / f(f(Math.sqrt(f(v * correction))) + eps));
         }
       } else if (optimizer === "rmsprop") {
         for (let i = id * dim; i < end; i++) {
-          const g = (grad[i] as number) + weightDecay * (weights[i] as number);
-          grad[i] = 0;
+          const g = (grad[i - shift] as number) + weightDecay * (weights[i] as number);
+          grad[i - shift] = 0;
           const ms = rmsDecay * (second[i] as number) + (1 - rmsDecay) * g * g;
           second[i] = ms;
           weights[i] = (weights[i] as number) - (learningRate * g) / Math.sqrt(ms + epsilon);
         }
       } else {
         for (let i = id * dim; i < end; i++) {
-          const g = (grad[i] as number) + weightDecay * (weights[i] as number);
-          grad[i] = 0;
+          const g = (grad[i - shift] as number) + weightDecay * (weights[i] as number);
+          grad[i - shift] = 0;
           weights[i] = (weights[i] as number) - learningRate * g;
         }
       }

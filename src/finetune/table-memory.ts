@@ -6,12 +6,14 @@ import type { EncodedTexts } from "./vocabulary.js";
 export interface TableViews {
   buffer: ArrayBuffer;
   weights: Float32Array;
+  /** Gradient rows packed by slot: the k-th row touched since the last update has slot k. */
   grad: Float32Array;
   first: Float32Array;
   second: Float32Array;
-  mark: Uint8Array;
+  /** Each row's gradient slot plus one (0: not touched since the last update). */
+  slots: Int32Array;
   touched: Int32Array;
-  scaled: Float64Array;
+  scaled: Float32Array;
   i32: Int32Array;
   f64: Float64Array;
 }
@@ -54,9 +56,10 @@ export class TableMemory {
       grad: next(floats),
       first: next(floats),
       second: next(floats),
-      mark: next(rows),
+      slots: next(rows * 4),
       touched: next(rows * 4),
-      scaled: next(dim * 8),
+      // 16 bytes to spare: a 2-lane kernel stores whole v128s here.
+      scaled: next(dim * 4 + 16),
     };
     this.scratch = at;
     this.kernels = dim % 2 === 0 && dim > 0 ? createTableKernels(at, dim) : undefined;
@@ -68,7 +71,7 @@ export class TableMemory {
       i32[header.grad / 4] = this.offsets.grad;
       i32[header.first / 4] = this.offsets.first;
       i32[header.second / 4] = this.offsets.second;
-      i32[header.mark / 4] = this.offsets.mark;
+      i32[header.slots / 4] = this.offsets.slots;
       i32[header.touched / 4] = this.offsets.touched;
       i32[header.scaled / 4] = this.offsets.scaled;
       i32[header.rowBytes / 4] = dim * 4;
@@ -87,9 +90,9 @@ export class TableMemory {
       grad: new Float32Array(buffer, offsets.grad, n),
       first: new Float32Array(buffer, offsets.first, n),
       second: new Float32Array(buffer, offsets.second, n),
-      mark: new Uint8Array(buffer, offsets.mark, this.rows),
+      slots: new Int32Array(buffer, offsets.slots, this.rows),
       touched: new Int32Array(buffer, offsets.touched, this.rows),
-      scaled: new Float64Array(buffer, offsets.scaled, this.dim),
+      scaled: new Float32Array(buffer, offsets.scaled, this.dim),
       i32: new Int32Array(buffer, 0, header.bytes / 4),
       f64: new Float64Array(buffer, 0, header.bytes / 8),
     };

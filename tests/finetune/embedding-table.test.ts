@@ -203,7 +203,7 @@ test("meanBag and its backward round exactly as a float32 sum in token order (bi
         expectedPooled[b * dim + j] = end > start ? sum / (end - start) : 0;
         for (let t = start; t < end; t++) {
           const i = (encoded.ids[t] as number) * dim + j;
-          grad[i] = (grad[i] as number) + (pooledGrad[b * dim + j] as number) * (1 / (end - start));
+          grad[i] = (grad[i] as number) + Math.fround((pooledGrad[b * dim + j] as number) / (end - start));
         }
       }
     });
@@ -214,7 +214,9 @@ test("meanBag and its backward round exactly as a float32 sum in token order (bi
   }
 });
 
-/** The table's arithmetic as plain loops: float32 sums, float64 gradients and Adam, float32 stores. */
+const f = Math.fround;
+
+/** The table's arithmetic as plain loops, every operation rounded to float32. */
 function referenceAdamSteps(
   weights: Float32Array,
   width: number,
@@ -245,21 +247,23 @@ function referenceAdamSteps(
         touched.add(id);
         for (let j = 0; j < width; j++)
           grad[id * width + j] =
-            (grad[id * width + j] as number) + (pooledGrad[b * width + j] as number) * (1 / (end - start));
+            (grad[id * width + j] as number) + f((pooledGrad[b * width + j] as number) / (end - start));
       }
     });
     pooled.push(out);
-    const stepSize = lr / (1 - 0.9 ** (step + 1));
-    const correction = 1 / (1 - 0.999 ** (step + 1));
+    // Float32 arithmetic: each operation's double result rounded with Math.fround.
+    const stepSize = f(lr / (1 - 0.9 ** (step + 1)));
+    const correction = f(1 / (1 - 0.999 ** (step + 1)));
+    const [b1, c1, b2, c2, wd, eps] = [f(0.9), f(1 - 0.9), f(0.999), f(1 - 0.999), f(decay), f(1e-7)];
     for (const id of touched) {
       for (let i = id * width; i < (id + 1) * width; i++) {
-        const g = (grad[i] as number) + decay * (w[i] as number);
+        const g = f((grad[i] as number) + f(wd * (w[i] as number)));
         grad[i] = 0;
-        const m = 0.9 * (first[i] as number) + (1 - 0.9) * g;
-        const v = 0.999 * (second[i] as number) + (1 - 0.999) * g * g;
+        const m = f(f(b1 * (first[i] as number)) + f(c1 * g));
+        const v = f(f(b2 * (second[i] as number)) + f(f(c2 * g) * g));
         first[i] = m;
         second[i] = v;
-        w[i] = (w[i] as number) - (stepSize * m) / (Math.sqrt(v * correction) + 1e-7);
+        w[i] = (w[i] as number) - f(f(stepSize * m) / f(f(Math.sqrt(f(v * correction))) + eps));
       }
     }
   });
