@@ -11,8 +11,6 @@ const simd = (code: number, ...rest: number[]) => [0xfd, code, ...rest];
 
 // Encodings beyond the assembler's set (WebAssembly core and SIMD specs).
 const ops = {
-  i32Load8U: [0x2d, 0, 0],
-  i32Store8: [0x3a, 0, 0],
   f32ConvertI32S: [0xb2],
   f64Load: (offset: number) => [0x2b, 3, offset],
   f32DemoteF64: [0xb6],
@@ -80,7 +78,7 @@ interface Lanes {
   /** Bytes per step. */
   step: number;
   /** Pushes the step count per row (from the header's pairs). */
-  units: number[];
+  stepsPerRow: number[];
   /** Pushes the v128 at the address in `local`. */
   load: (local: number) => number[];
   /** Stores the v128 on the stack at the address below it. */
@@ -88,7 +86,7 @@ interface Lanes {
 }
 const lanes = (quads: boolean): Lanes => ({
   step: quads ? 16 : 8,
-  units: [...field(header.pairs), ...(quads ? [...op.i32Const(1), 0x76] : [])], // i32.shr_u: pairs / 2
+  stepsPerRow: [...field(header.pairs), ...(quads ? [...op.i32Const(1), 0x76] : [])], // i32.shr_u: pairs / 2
   load: (local) => [...op.get(local), ...op.v128Load()],
   store: quads ? op.v128Store() : ops.store64Lane,
 });
@@ -114,7 +112,7 @@ function bagGather(quads: boolean): KernelSource {
     0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12,
   ] as const;
   const divisor = 13;
-  const { step, load, store } = lanes(quads);
+  const { step, stepsPerRow, load, store } = lanes(quads);
   const overRow = (body: number[]) => [
     ...move(out, outPointer),
     ...move(units, j),
@@ -123,7 +121,7 @@ function bagGather(quads: boolean): KernelSource {
   const code = [
     ...fieldInto(header.weights, base),
     ...fieldInto(header.rowBytes, rowBytes),
-    ...lanes(quads).units,
+    ...stepsPerRow,
     ...op.set(units),
     ...unlessZero(texts, [
       ...op.loop,
@@ -193,7 +191,7 @@ function bagScatter(quads: boolean): KernelSource {
     10, 11, 12, 13, 14, 15, 16, 17, 18,
   ] as const;
   const [slotAddress, slot, divisor] = [19, 20, 21] as const;
-  const { step, load, store } = lanes(quads);
+  const { step, stepsPerRow, load, store } = lanes(quads);
   const code = [
     ...fieldInto(header.grad, gradBase),
     ...fieldInto(header.rowBytes, rowBytes),
@@ -201,7 +199,7 @@ function bagScatter(quads: boolean): KernelSource {
     ...fieldInto(header.slots, slotsBase),
     ...fieldInto(header.touched, touchedBase),
     ...fieldInto(header.scaled, scaledBase),
-    ...lanes(quads).units,
+    ...stepsPerRow,
     ...op.set(units),
     ...unlessZero(texts, [
       ...op.loop,
@@ -297,7 +295,7 @@ function lazyAdam(quads: boolean): KernelSource {
   const [decay, b1, c1, b2, c2, stepSize, correction, eps, wv, gv, mv, vv] = [
     17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
   ] as const;
-  const { step, load, store } = lanes(quads);
+  const { step, stepsPerRow, load, store } = lanes(quads);
   const constant = (address: number, local: number) => [
     ...op.i32Const(0),
     ...ops.f64Load(address),
@@ -316,7 +314,7 @@ function lazyAdam(quads: boolean): KernelSource {
     ...fieldInto(header.grad, g),
     ...fieldInto(header.first, first),
     ...fieldInto(header.second, second),
-    ...lanes(quads).units,
+    ...stepsPerRow,
     ...op.set(units),
     ...constant(header.weightDecay, decay),
     ...constant(header.beta1, b1),
